@@ -123,6 +123,8 @@ toolchain_run() {
     --setenv HOME "${HOME:-/root}"
     --setenv PATH /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
     --setenv CCACHE_DIR "$KASSERT_CACHE/ccache"
+    --setenv CCACHE_BASEDIR "$KASSERT_REPO"
+    --setenv CCACHE_NOHASHDIR true
   )
   [ -d "${HOME:-/root}" ] && args+=(--bind "${HOME:-/root}" "${HOME:-/root}")
   mkdir -p "$KASSERT_CACHE/ccache"
