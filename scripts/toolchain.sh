@@ -17,7 +17,7 @@ KASSERT_PACKAGES=(
   ca-certificates ccache cmake fontconfig fonts-dejavu-core g++ kubectl
   libkf6syntaxhighlighting-dev libqt6svg6 libyaml-cpp-dev ninja-build openssl
   prometheus prometheus-alertmanager python3 qt6-base-dev qt6-charts-dev
-  qt6-qpa-plugins qt6-svg-dev xauth xvfb
+  qt6-qpa-plugins qt6-svg-dev qt6-svg-plugins xauth xvfb
 )
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }

@@ -21,7 +21,8 @@ EmptyStateWidget::EmptyStateWidget(QWidget *parent)
     m_explanation->setAlignment(Qt::AlignHCenter);
     m_explanation->setWordWrap(true);
     m_explanation->setTextFormat(Qt::RichText);
-    m_explanation->setMaximumWidth(460);
+    // A fixed measure keeps the paragraph readable; word-wrapped labels otherwise collapse.
+    m_explanation->setFixedWidth(460);
     m_explanation->setForegroundRole(QPalette::PlaceholderText);
 
     auto *layout = new QVBoxLayout(this);
