@@ -21,17 +21,28 @@ EmptyStateWidget::EmptyStateWidget(QWidget *parent)
     m_explanation->setAlignment(Qt::AlignHCenter);
     m_explanation->setWordWrap(true);
     m_explanation->setTextFormat(Qt::RichText);
-    // A fixed measure keeps the paragraph readable; word-wrapped labels otherwise collapse.
-    m_explanation->setFixedWidth(460);
     m_explanation->setForegroundRole(QPalette::PlaceholderText);
+
+    // A column of fixed measure keeps the paragraph readable and lets the word-wrapped
+    // label get the height it needs.
+    auto *column = new QWidget(this);
+    column->setFixedWidth(460);
+    auto *columnLayout = new QVBoxLayout(column);
+    columnLayout->setContentsMargins(0, 0, 0, 0);
+    columnLayout->addWidget(m_icon);
+    columnLayout->addSpacing(12);
+    columnLayout->addWidget(m_title);
+    columnLayout->addSpacing(4);
+    columnLayout->addWidget(m_explanation);
+
+    auto *row = new QHBoxLayout;
+    row->addStretch();
+    row->addWidget(column);
+    row->addStretch();
 
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(2);
-    layout->addWidget(m_icon);
-    layout->addSpacing(12);
-    layout->addWidget(m_title);
-    layout->addSpacing(4);
-    layout->addWidget(m_explanation, 0, Qt::AlignHCenter);
+    layout->addLayout(row);
     layout->addStretch(3);
 }
 
