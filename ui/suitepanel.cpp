@@ -1,0 +1,88 @@
+#include "suitepanel.h"
+
+#include "suitefilterproxymodel.h"
+#include "suiteitemdelegate.h"
+#include "suites/runstate.h"
+#include "suitetreemodel.h"
+
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+SuitePanel::SuitePanel(SuiteTreeModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_proxy(new SuiteFilterProxyModel(this))
+    , m_filter(new QLineEdit(this))
+    , m_view(new QTreeView(this))
+{
+    m_proxy->setSourceModel(model);
+
+    m_filter->setPlaceholderText(tr("Filter suites, namespaces, pods, run ids…"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setAccessibleName(tr("Filter suites"));
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &SuiteFilterProxyModel::setFilterText);
+
+    m_view->setModel(m_proxy);
+    m_view->setItemDelegate(new SuiteItemDelegate(m_view));
+    m_view->setAccessibleName(tr("Test suites"));
+    m_view->setUniformRowHeights(true);
+    m_view->setAllColumnsShowFocus(true);
+    m_view->setSortingEnabled(false); // the proxy keeps its own order: failing first
+    m_view->setAlternatingRowColors(false);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(SuiteTreeModel::NameColumn, QHeaderView::Stretch);
+    for (int column = SuiteTreeModel::StateColumn; column < SuiteTreeModel::ColumnCount; ++column)
+        m_view->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    m_view->setExpandsOnDoubleClick(true);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &SuitePanel::emitSelection);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_view);
+}
+
+SuiteKey SuitePanel::selectedSuite() const
+{
+    return m_model->suiteKeyAt(m_proxy->mapToSource(m_view->currentIndex()));
+}
+
+QString SuitePanel::selectedPod() const
+{
+    return m_model->podNameAt(m_proxy->mapToSource(m_view->currentIndex()));
+}
+
+void SuitePanel::selectSuite(const SuiteKey &key)
+{
+    const QModelIndex index = m_proxy->mapFromSource(m_model->indexOfSuite(key));
+    if (index.isValid())
+        m_view->setCurrentIndex(index);
+}
+
+bool SuitePanel::selectNextFailing()
+{
+    const int rows = m_proxy->rowCount();
+    if (rows == 0)
+        return false;
+    QModelIndex current = m_view->currentIndex();
+    while (current.parent().isValid())
+        current = current.parent();
+    const int start = current.isValid() ? current.row() + 1 : 0;
+    for (int step = 0; step < rows; ++step) {
+        const QModelIndex candidate = m_proxy->index((start + step) % rows, 0);
+        const auto state = RunState(candidate.data(SuiteTreeModel::StateRole).toInt());
+        if (state == RunState::Failed || state == RunState::Error) {
+            m_view->setCurrentIndex(candidate);
+            return true;
+        }
+    }
+    return false;
+}
+
+void SuitePanel::emitSelection()
+{
+    emit selectionChanged(selectedSuite(), selectedPod());
+}
