@@ -29,6 +29,8 @@ struct SuiteAlert
     QString state; // active | suppressed | unprocessed
     QMap<QString, QString> labels;
     QDateTime startsAt;
+    QMap<QString, QString> annotations; // summary, description, ...
+    QStringList silencedBy;             // silence ids
 
     friend bool operator==(const SuiteAlert &, const SuiteAlert &) = default;
 };

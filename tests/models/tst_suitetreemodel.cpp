@@ -134,9 +134,9 @@ private slots:
         m_tracker->replacePods({pod});
         const QModelIndex suite = m_model->indexOfSuite({"shop", "checkout"});
         QCOMPARE(suite.data(SuiteTreeModel::AlertStateRole).toString(), "");
-        m_tracker->applyAlerts({{"AssertionsFailed", "active", {{"namespace", "shop"}, {"pod", pod.name}}, m_now}});
+        m_tracker->applyAlerts({{"AssertionsFailed", "active", {{"namespace", "shop"}, {"pod", pod.name}}, m_now, {}, {}}});
         QCOMPARE(suite.data(SuiteTreeModel::AlertStateRole).toString(), "firing");
-        m_tracker->applyAlerts({{"AssertionsFailed", "suppressed", {{"namespace", "shop"}, {"pod", pod.name}}, m_now}});
+        m_tracker->applyAlerts({{"AssertionsFailed", "suppressed", {{"namespace", "shop"}, {"pod", pod.name}}, m_now, {}, {}}});
         QCOMPARE(suite.data(SuiteTreeModel::AlertStateRole).toString(), "silenced");
     }
 

@@ -75,7 +75,7 @@ private slots:
         metrics.testSuitesRunTotal = 3;
         metrics.sampledAt = epoch;
         tracker.applyPrometheusSnapshot({{"shop/" + pod.name, metrics}});
-        tracker.applyAlerts({{"AssertionsFailed", "active", {{"namespace", "shop"}, {"pod", pod.name}}, epoch}});
+        tracker.applyAlerts({{"AssertionsFailed", "active", {{"namespace", "shop"}, {"pod", pod.name}}, epoch, {}, {}}});
 
         StatusReport report = buildStatusReport(tracker);
         report.context = "kind-dev";

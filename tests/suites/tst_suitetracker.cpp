@@ -245,9 +245,9 @@ private slots:
     {
         const PodInfo pod = TestPods::running("shop", "checkout");
         tracker().replacePods({pod, TestPods::running("shop", "payments", "abcd2")});
-        SuiteAlert byPod{"AssertionsFailed", "active", {{"namespace", "shop"}, {"pod", pod.name}}, m_now};
-        SuiteAlert byApp{"AssertionsFailed", "suppressed", {{"namespace", "shop"}, {"app", "payments"}}, m_now};
-        SuiteAlert unrelated{"Other", "active", {{"namespace", "kube-system"}}, m_now};
+        SuiteAlert byPod{"AssertionsFailed", "active", {{"namespace", "shop"}, {"pod", pod.name}}, m_now, {}, {}};
+        SuiteAlert byApp{"AssertionsFailed", "suppressed", {{"namespace", "shop"}, {"app", "payments"}}, m_now, {}, {}};
+        SuiteAlert unrelated{"Other", "active", {{"namespace", "kube-system"}}, m_now, {}, {}};
         tracker().applyAlerts({byPod, byApp, unrelated});
         QCOMPARE(tracker().suite({"shop", "checkout"})->alerts.size(), 1);
         QVERIFY(tracker().suite({"shop", "checkout"})->isFiring());
