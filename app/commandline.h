@@ -2,6 +2,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 #include <optional>
 
@@ -9,9 +10,19 @@
 // same notion. Parsed once in main() and handed to the parts that need them.
 struct CommandLineOptions
 {
-    QString kubeconfig; // --kubeconfig: load only this file
-    QString context;    // --context: instead of the kubeconfig's current-context
-    QString nameSpace;  // -n/--namespace: instead of the context's namespace
+    enum class Command { Gui, Status, Rerun };
+
+    Command command = Command::Gui;
+    QString kubeconfig;     // --kubeconfig: load only this file
+    QString context;        // --context: instead of the kubeconfig's current-context
+    QString nameSpace;      // -n/--namespace: instead of the context's namespace
+    bool allNamespaces = false; // -A/--all-namespaces
+    QUrl prometheusUrl;     // --prometheus-url: instead of discovery through the API server
+    QUrl alertmanagerUrl;   // --alertmanager-url
+    bool json = false;      // status --json
+    bool watch = false;     // status --watch
+    QString rerunTarget;    // rerun NAMESPACE/SUITE
+    bool demo = false;      // --demo: start and show the local demo cluster
 };
 
 // The outcome of parsing: options to run with, or text to print and an exit code

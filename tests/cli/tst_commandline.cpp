@@ -2,6 +2,8 @@
 
 #include <QTest>
 
+using Command = CommandLineOptions::Command;
+
 class TestCommandLine : public QObject
 {
     Q_OBJECT
@@ -30,9 +32,33 @@ private slots:
 
         const CommandLineResult result = parseCommandLine(QStringList{"kassert"} + arguments);
         QVERIFY2(result.options.has_value(), qPrintable(result.output));
+        QCOMPARE(result.options->command, Command::Gui);
         QCOMPARE(result.options->kubeconfig, kubeconfig);
         QCOMPARE(result.options->context, context);
         QCOMPARE(result.options->nameSpace, nameSpace);
+    }
+
+    void commands()
+    {
+        CommandLineResult status = parseCommandLine({"kassert", "status", "-A", "--json", "--watch"});
+        QVERIFY2(status.options, qPrintable(status.output));
+        QCOMPARE(status.options->command, Command::Status);
+        QVERIFY(status.options->allNamespaces && status.options->json && status.options->watch);
+
+        CommandLineResult rerun = parseCommandLine({"kassert", "--context", "kind", "rerun", "shop/checkout"});
+        QVERIFY2(rerun.options, qPrintable(rerun.output));
+        QCOMPARE(rerun.options->command, Command::Rerun);
+        QCOMPARE(rerun.options->rerunTarget, "shop/checkout");
+
+        CommandLineResult demo = parseCommandLine({"kassert", "--demo"});
+        QVERIFY2(demo.options, qPrintable(demo.output));
+        QVERIFY(demo.options->demo);
+
+        CommandLineResult urls = parseCommandLine(
+            {"kassert", "--prometheus-url", "http://127.0.0.1:9090", "--alertmanager-url", "https://am.example:9093/"});
+        QVERIFY2(urls.options, qPrintable(urls.output));
+        QCOMPARE(urls.options->prometheusUrl, QUrl("http://127.0.0.1:9090"));
+        QCOMPARE(urls.options->alertmanagerUrl.host(), "am.example");
     }
 
     void usageErrors_data()
@@ -42,7 +68,17 @@ private slots:
 
         QTest::newRow("unknown option") << QStringList{"--frobnicate"} << "frobnicate";
         QTest::newRow("missing value") << QStringList{"--context"} << "context";
-        QTest::newRow("stray argument") << QStringList{"banana"} << "banana";
+        QTest::newRow("unknown command") << QStringList{"banana"} << "Unknown command: banana";
+        QTest::newRow("status with argument") << QStringList{"status", "x"} << "status takes no arguments: x";
+        QTest::newRow("rerun without target") << QStringList{"rerun"} << "NAMESPACE/SUITE";
+        QTest::newRow("rerun without namespace") << QStringList{"rerun", "checkout"} << "NAMESPACE/SUITE";
+        QTest::newRow("rerun empty suite") << QStringList{"rerun", "shop/"} << "NAMESPACE/SUITE";
+        QTest::newRow("-n with -A") << QStringList{"status", "-n", "a", "-A"} << "exclude each other";
+        QTest::newRow("json without status") << QStringList{"--json"} << "--json and --watch go with the status command";
+        QTest::newRow("demo with status") << QStringList{"status", "--demo"} << "--demo opens the dashboard";
+        QTest::newRow("demo with context") << QStringList{"--demo", "--context", "x"} << "--demo brings its own cluster";
+        QTest::newRow("prometheus not a url") << QStringList{"--prometheus-url", "prom:9090"} << "--prometheus-url needs";
+        QTest::newRow("alertmanager ftp") << QStringList{"--alertmanager-url", "ftp://x/"} << "--alertmanager-url needs";
     }
 
     void usageErrors()

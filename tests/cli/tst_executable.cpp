@@ -42,7 +42,9 @@ private slots:
     {
         const Outcome outcome = run({QStringLiteral("--help")});
         QCOMPARE(outcome.exitCode, 0);
-        for (const char *option : {"--kubeconfig", "--context", "--namespace", "-n,", "--version"})
+        for (const char *option : {"--kubeconfig", "--context", "--namespace", "-n,", "--version", "status", "rerun",
+                                   "--all-namespaces", "--json", "--watch", "--demo", "--prometheus-url",
+                                   "--alertmanager-url"})
             QVERIFY2(outcome.out.contains(QLatin1StringView(option)), option);
     }
 
@@ -52,6 +54,7 @@ private slots:
         QCOMPARE(outcome.exitCode, 2);
         QVERIFY(outcome.out.isEmpty());
         QVERIFY(outcome.err.contains(QStringLiteral("no-such-option")));
+        QVERIFY(outcome.err.contains(QStringLiteral("--help")));
     }
 };
 
