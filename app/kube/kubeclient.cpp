@@ -382,6 +382,7 @@ void KubeClient::listPods(const QString &nameSpace, const QString &labelSelector
         PodListResult list;
         list.error = result.error;
         if (!result.ok()) {
+            list.retryAfterSeconds = qMax(0, result.header("Retry-After").trimmed().toInt());
             done(list);
             return;
         }

@@ -40,6 +40,7 @@ struct PodListResult
     QString resourceVersion; // of the list, to start a watch from
     QStringList skipped;     // items that could not be parsed: "ns/name: field error"
     HttpError error;
+    int retryAfterSeconds = 0; // the server's Retry-After (429, 503), 0 when absent
 };
 
 struct PodResult

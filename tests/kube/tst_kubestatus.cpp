@@ -71,7 +71,9 @@ private slots:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("message");
         QTest::newRow("empty") << QByteArray() << "";
-        QTest::newRow("truncated") << QByteArray(R"({"kind":"Status","message":"no)") << R"({"kind":"Status","message":"no)";
+        // (moc mis-reads raw strings with an odd number of quotes: escaped on purpose)
+        QTest::newRow("truncated") << QByteArray("{\"kind\":\"Status\",\"message\":\"no")
+                                   << "{\"kind\":\"Status\",\"message\":\"no";
         QTest::newRow("array") << QByteArray(R"([1,2])") << "[1,2]";
         QTest::newRow("other kind") << QByteArray(R"({"kind":"Pod","message":"x"})") << R"({"kind":"Pod","message":"x"})";
         QTest::newRow("invalid utf-8") << QByteArray("bad \xff\xfe bytes") << "bad \uFFFD\uFFFD bytes";
@@ -116,7 +118,7 @@ private slots:
 
     void hugeStatusMessageIsCut()
     {
-        const QByteArray body = R"({"kind":"Status","code":500,"message":")" + QByteArray(10000, 'm') + "\"}";
+        const QByteArray body = "{\"kind\":\"Status\",\"code\":500,\"message\":\"" + QByteArray(10000, 'm') + "\"}";
         const KubeStatus status = parseKubeStatus(body);
         QVERIFY(status.isStatus);
         QCOMPARE(status.message.size(), 2001);
