@@ -69,8 +69,11 @@ ExecCredentialSource::ExecCredentialSource(const ExecPluginConfig &config, QObje
 ExecCredentialSource::~ExecCredentialSource()
 {
     if (m_process) {
-        // Do not wait for a plugin nobody needs any more.
+        // Nobody needs the plugin any more: kill it and let the QProcess reap it and delete
+        // itself, instead of blocking here until it is gone.
         m_process->disconnect(this);
+        m_process->setParent(nullptr);
+        connect(m_process, &QProcess::finished, m_process, &QObject::deleteLater);
         m_process->kill();
     }
 }
