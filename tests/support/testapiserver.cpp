@@ -64,7 +64,8 @@ bool TestApiServer::start(QString *error, const QStringList &extraArgs)
     m_process = std::make_unique<QProcess>();
     // stdout carries the ready line; stderr goes to the test's log for diagnosis.
     m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_process->start(python, QStringList{scriptPath(), QStringLiteral("--state-dir"), m_dir->path()} + extraArgs);
+    m_process->start(
+        python, QStringList { scriptPath(), QStringLiteral("--state-dir"), m_dir->path() } + extraArgs);
     if (!m_process->waitForStarted(10000)) {
         setError(error, QStringLiteral("cannot start %1: %2").arg(python, m_process->errorString()));
         m_process.reset();
@@ -75,14 +76,16 @@ bool TestApiServer::start(QString *error, const QStringList &extraArgs)
     while (!line.contains('\n') && !deadline.hasExpired()) {
         if (m_process->state() == QProcess::NotRunning)
             break;
-        if (m_process->canReadLine() || m_process->waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime()))))
+        if (m_process->canReadLine()
+            || m_process->waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime()))))
             line += m_process->readLine();
     }
     const QJsonObject info = QJsonDocument::fromJson(line).object();
     if (info.value(QStringLiteral("url")).toString().isEmpty()) {
-        setError(error, QStringLiteral("the test API server did not report ready (exit code %1): %2")
-                            .arg(m_process->exitCode())
-                            .arg(QString::fromUtf8(line.left(500))));
+        setError(error,
+            QStringLiteral("the test API server did not report ready (exit code %1): %2")
+                .arg(m_process->exitCode())
+                .arg(QString::fromUtf8(line.left(500))));
         stop();
         return false;
     }
@@ -151,23 +154,23 @@ QJsonObject TestApiServer::control(const QString &op, const QJsonObject &args, Q
     const QString networkError = reply->error() == QNetworkReply::NoError ? QString() : reply->errorString();
     delete reply;
     if (status != 200 || !answer.value(QStringLiteral("ok")).toBool()) {
-        setError(error, QStringLiteral("control %1: HTTP %2 %3: %4")
-                            .arg(op)
-                            .arg(status)
-                            .arg(networkError, answer.value(QStringLiteral("error")).toString()));
+        setError(error,
+            QStringLiteral("control %1: HTTP %2 %3: %4")
+                .arg(op)
+                .arg(status)
+                .arg(networkError, answer.value(QStringLiteral("error")).toString()));
         return {};
     }
     return answer;
 }
 
 QString TestApiServer::addSuite(const QString &nameSpace, const QString &name, const QString &scenario,
-                                double rerunWaitSeconds, QString *error)
+    double rerunWaitSeconds, QString *error)
 {
     const QJsonObject answer = control(QStringLiteral("add-suite"),
-                                       {{QStringLiteral("namespace"), nameSpace},
-                                        {QStringLiteral("name"), name},
-                                        {QStringLiteral("scenario"), scenario},
-                                        {QStringLiteral("rerunWaitSeconds"), rerunWaitSeconds}},
-                                       error);
+        { { QStringLiteral("namespace"), nameSpace }, { QStringLiteral("name"), name },
+            { QStringLiteral("scenario"), scenario },
+            { QStringLiteral("rerunWaitSeconds"), rerunWaitSeconds } },
+        error);
     return answer.value(QStringLiteral("pod")).toString();
 }

@@ -52,8 +52,9 @@ public:
     QJsonObject control(const QString &op, const QJsonObject &args = {}, QString *error = nullptr);
 
     // Convenience for control("add-suite", ...): returns the new pod's name.
-    QString addSuite(const QString &nameSpace, const QString &name, const QString &scenario = QStringLiteral("passing"),
-                     double rerunWaitSeconds = 5, QString *error = nullptr);
+    QString addSuite(const QString &nameSpace, const QString &name,
+        const QString &scenario = QStringLiteral("passing"), double rerunWaitSeconds = 5,
+        QString *error = nullptr);
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
