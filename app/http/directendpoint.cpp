@@ -82,7 +82,10 @@ DirectEndpoint::~DirectEndpoint() = default;
 
 QString DirectEndpoint::describe() const
 {
-    return m_baseUrl.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment);
+    QString text = m_baseUrl.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment);
+    if (text.endsWith(u'/'))
+        text.chop(1); // "http://host:9090: 502 …" reads better than "…9090/: 502"
+    return text;
 }
 
 QUrl DirectEndpoint::urlFor(const HttpRequest &request) const
@@ -132,6 +135,7 @@ void DirectEndpoint::send(const HttpRequest &request, QObject *context, std::fun
     auto exchange = std::make_shared<Exchange>();
     const qint64 cap = m_options.maxResponseBytes;
     const QString endpoint = describe();
+    const QByteArray token = m_options.bearerToken;
 
     QObject::connect(reply, &QNetworkReply::readyRead, reply, [reply, exchange, cap] {
         exchange->body += reply->readAll();
@@ -150,11 +154,11 @@ void DirectEndpoint::send(const HttpRequest &request, QObject *context, std::fun
         exchange->contextGone = true;
         reply->abort();
     });
-    QObject::connect(reply, &QNetworkReply::finished, context, [reply, exchange, endpoint, done = std::move(done)] {
+    QObject::connect(reply, &QNetworkReply::finished, context, [reply, exchange, endpoint, token, done = std::move(done)] {
         reply->deleteLater();
         if (exchange->contextGone)
             return;
-        if (!exchange->tooLarge)
+        if (!exchange->tooLarge && reply->isOpen())
             exchange->body += reply->readAll();
 
         HttpResult result;
@@ -184,6 +188,9 @@ void DirectEndpoint::send(const HttpRequest &request, QObject *context, std::fun
         } else {
             result.body = std::move(exchange->body);
         }
+        // A server that echoes the request (some proxies do) must not leak the token.
+        if (!token.isEmpty())
+            result.error.message.replace(QString::fromUtf8(token), u"<redacted>"_s);
         done(result);
     });
 }
