@@ -22,6 +22,8 @@ struct KubeconfigOrigin
     int index = 0; // position in that file's list
     QString field(const char *list, const QString &rest) const; // "users[2].user.token"
     QString where(const char *list, const QString &rest) const; // "file: users[2].user.token"
+
+    friend bool operator==(const KubeconfigOrigin &, const KubeconfigOrigin &) = default;
 };
 
 struct KubeconfigCluster
@@ -37,12 +39,16 @@ struct KubeconfigCluster
     bool disableCompression = false;
     // extensions["client.authentication.k8s.io/exec"], passed to exec plugins as "config".
     QJsonValue execExtension;
+
+    friend bool operator==(const KubeconfigCluster &, const KubeconfigCluster &) = default;
 };
 
 struct KubeconfigExecEnvVar
 {
     QString name;
     QString value;
+
+    friend bool operator==(const KubeconfigExecEnvVar &, const KubeconfigExecEnvVar &) = default;
 };
 
 struct KubeconfigExec
@@ -54,12 +60,16 @@ struct KubeconfigExec
     QString installHint;
     bool provideClusterInfo = false;
     QString interactiveMode; // "Never", "IfAvailable", "Always" or empty when unset
+
+    friend bool operator==(const KubeconfigExec &, const KubeconfigExec &) = default;
 };
 
 struct KubeconfigAuthProvider
 {
     QString name;
     QMap<QString, QString> config;
+
+    friend bool operator==(const KubeconfigAuthProvider &, const KubeconfigAuthProvider &) = default;
 };
 
 struct KubeconfigUser
@@ -78,6 +88,8 @@ struct KubeconfigUser
     QStringList impersonateGroups;    // "as-groups"
     std::optional<KubeconfigAuthProvider> authProvider;
     std::optional<KubeconfigExec> exec;
+
+    friend bool operator==(const KubeconfigUser &, const KubeconfigUser &) = default;
 };
 
 struct KubeconfigContext
@@ -87,6 +99,8 @@ struct KubeconfigContext
     QString cluster;
     QString user;
     QString nameSpace;
+
+    friend bool operator==(const KubeconfigContext &, const KubeconfigContext &) = default;
 };
 
 struct Kubeconfig
