@@ -78,6 +78,9 @@ QString SkaffoldSession::phaseText() const
     case State::Stopping:
         return m_stopStage == StopStage::Interrupted ? tr("Cleaning up") : tr("Terminating");
     case State::Finished:
+        // "Failed (exit code 1): Build failed" says where, not only that.
+        if (m_exit == Exit::Error && m_phase.status == "Failed"_L1)
+            return exitText() + u": "_s + describePhase(m_phase, m_iteration);
         return exitText();
     case State::Starting:
     case State::Running:
