@@ -1,26 +1,11 @@
 #include "prometheusclient.h"
 
+#include "formencoding.h"
+
 #include <QJsonObject>
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
-
-namespace {
-
-// application/x-www-form-urlencoded with every reserved character escaped: PromQL's
-// '+' must reach Prometheus as %2B, not as a space.
-QByteArray formEncode(const QList<QPair<QString, QString>> &parameters)
-{
-    QByteArray encoded;
-    for (const auto &[key, value] : parameters) {
-        if (!encoded.isEmpty())
-            encoded += '&';
-        encoded += QUrl::toPercentEncoding(key) + '=' + QUrl::toPercentEncoding(value);
-    }
-    return encoded;
-}
-
-} // namespace
 
 PrometheusClient::PrometheusClient(std::shared_ptr<HttpEndpoint> endpoint, QObject *parent)
     : QObject(parent)
