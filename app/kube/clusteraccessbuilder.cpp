@@ -32,8 +32,8 @@ bool readReferencedFile(const QString &path, const QString &where, QByteArray *o
 }
 
 // `*-data` wins over its path twin. Returns false with `error` set when the file fails.
-bool dataOrFile(const QByteArray &data, const QString &path, const QString &fileWhere, QByteArray *out,
-                QString *error)
+bool dataOrFile(
+    const QByteArray &data, const QString &path, const QString &fileWhere, QByteArray *out, QString *error)
 {
     if (!data.isEmpty()) {
         *out = data;
@@ -44,8 +44,8 @@ bool dataOrFile(const QByteArray &data, const QString &path, const QString &file
     return readReferencedFile(path, fileWhere, out, error);
 }
 
-bool parseCertificates(const QByteArray &pem, const QString &where, QList<QSslCertificate> *out,
-                       QString *error)
+bool parseCertificates(
+    const QByteArray &pem, const QString &where, QList<QSslCertificate> *out, QString *error)
 {
     const QList<QSslCertificate> certificates = QSslCertificate::fromData(pem, QSsl::Pem);
     if (certificates.isEmpty()) {
@@ -65,7 +65,7 @@ bool parseCertificates(const QByteArray &pem, const QString &where, QList<QSslCe
 bool parsePrivateKey(const QByteArray &pem, const QString &where, QSslKey *out, QString *error)
 {
     // QSslKey needs the algorithm up front; kubeconfigs hold RSA or EC keys.
-    for (const QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec}) {
+    for (const QSsl::KeyAlgorithm algorithm : { QSsl::Rsa, QSsl::Ec }) {
         QSslKey key(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
         if (!key.isNull()) {
             *out = key;
@@ -109,8 +109,8 @@ QUrl ClusterAccessBuilder::serverUrl(const KubeconfigCluster &cluster)
 {
     QString server = cluster.server;
     if (!server.contains(u"://"_s)) {
-        const bool tls = !cluster.certificateAuthority.isEmpty() || !cluster.certificateAuthorityData.isEmpty()
-                         || cluster.insecureSkipTlsVerify;
+        const bool tls = !cluster.certificateAuthority.isEmpty()
+            || !cluster.certificateAuthorityData.isEmpty() || cluster.insecureSkipTlsVerify;
         server = (tls ? u"https://"_s : u"http://"_s) + server;
     }
     return QUrl(server, QUrl::StrictMode);
@@ -166,8 +166,8 @@ bool ClusterAccessBuilder::matchesNoProxy(const QString &host, int port, const Q
     return false;
 }
 
-ProxyResult ClusterAccessBuilder::proxyFor(const QUrl &server, const QString &proxyUrl, const QString &field,
-                                           const QProcessEnvironment &environment)
+ProxyResult ClusterAccessBuilder::proxyFor(
+    const QUrl &server, const QString &proxyUrl, const QString &field, const QProcessEnvironment &environment)
 {
     ProxyResult result;
     QString chosen = proxyUrl;
@@ -206,10 +206,11 @@ ProxyResult ClusterAccessBuilder::proxyFor(const QUrl &server, const QString &pr
     } else if (scheme == u"https"_s) {
         // Qt speaks to HTTP proxies in clear text only; pretending would fail obscurely.
         result.error = where + u": "_s + shown
-                       + u": a TLS (https://) proxy is not supported; use an http:// or socks5:// proxy"_s;
+            + u": a TLS (https://) proxy is not supported; use an http:// or socks5:// proxy"_s;
         return result;
     } else {
-        result.error = where + u": unsupported proxy scheme \""_s + scheme + u"\" (use http, https or socks5)"_s;
+        result.error
+            = where + u": unsupported proxy scheme \""_s + scheme + u"\" (use http, https or socks5)"_s;
         return result;
     }
     if (!url.userName().isEmpty()) {
@@ -224,7 +225,7 @@ ClusterAccessResult ClusterAccessBuilder::build(const Kubeconfig &config, const 
     const QString contextName = options.contextName.isEmpty() ? config.currentContext : options.contextName;
     const QStringList problems = KubeconfigValidator::validateContext(config, contextName);
     if (!problems.isEmpty())
-        return {std::nullopt, problems.join(u'\n')};
+        return { std::nullopt, problems.join(u'\n') };
 
     const KubeconfigContext &context = *config.context(contextName);
     const KubeconfigCluster &cluster = *config.cluster(context.cluster);
@@ -239,34 +240,37 @@ ClusterAccessResult ClusterAccessBuilder::build(const Kubeconfig &config, const 
     target.clusterName = cluster.name;
     target.userName = context.user;
     target.defaultNamespace = !options.namespaceOverride.isEmpty() ? options.namespaceOverride
-                              : !context.nameSpace.isEmpty()      ? context.nameSpace
-                                                                  : u"default"_s;
+        : !context.nameSpace.isEmpty()                             ? context.nameSpace
+                                                                   : u"default"_s;
     target.server = serverUrl(cluster);
     if (!target.server.isValid() || target.server.host().isEmpty())
-        return {std::nullopt, clusterWhere("server") + u": not a valid URL: "_s + cluster.server};
+        return { std::nullopt, clusterWhere("server") + u": not a valid URL: "_s + cluster.server };
     target.tlsServerName = cluster.tlsServerName;
     target.insecureSkipTlsVerify = cluster.insecureSkipTlsVerify;
 
     QString error;
     QByteArray caPem;
     if (!dataOrFile(cluster.certificateAuthorityData, cluster.certificateAuthority,
-                    clusterWhere("certificate-authority"), &caPem, &error))
-        return {std::nullopt, error};
+            clusterWhere("certificate-authority"), &caPem, &error))
+        return { std::nullopt, error };
     if (!caPem.isEmpty()) {
-        const QString where = clusterWhere(cluster.certificateAuthorityData.isEmpty() ? "certificate-authority"
-                                                                                       : "certificate-authority-data");
+        const QString where
+            = clusterWhere(cluster.certificateAuthorityData.isEmpty() ? "certificate-authority"
+                                                                      : "certificate-authority-data");
         if (!parseCertificates(caPem, where, &target.caCertificates, &error))
-            return {std::nullopt, error};
+            return { std::nullopt, error };
     }
 
-    const ProxyResult proxy = proxyFor(target.server, cluster.proxyUrl, clusterWhere("proxy-url"), options.environment);
+    const ProxyResult proxy
+        = proxyFor(target.server, cluster.proxyUrl, clusterWhere("proxy-url"), options.environment);
     if (!proxy.error.isEmpty())
-        return {std::nullopt, proxy.error};
+        return { std::nullopt, proxy.error };
     target.proxy = proxy.proxy;
 
     if (cluster.insecureSkipTlsVerify) {
-        target.warnings += u"TLS verification is off for cluster \"%1\" (insecure-skip-tls-verify in %2): the "
-                           "server's identity is not checked"_s.arg(cluster.name, cluster.origin.file);
+        target.warnings
+            += u"TLS verification is off for cluster \"%1\" (insecure-skip-tls-verify in %2): the "
+               "server's identity is not checked"_s.arg(cluster.name, cluster.origin.file);
     }
     if (target.server.scheme() == u"http"_s) {
         target.warnings += u"The connection to %1 is not encrypted (http)"_s.arg(
@@ -275,14 +279,15 @@ ClusterAccessResult ClusterAccessBuilder::build(const Kubeconfig &config, const 
 
     if (!user) {
         access.credentials = std::make_shared<StaticCredentialSource>(Credential());
-        return {access, QString()};
+        return { access, QString() };
     }
     auto userWhere = [user](const char *field) {
         return user->origin.where("users", u"user."_s + QLatin1StringView(field));
     };
     if (!user->impersonate.isEmpty() || !user->impersonateGroups.isEmpty()) {
-        target.warnings += u"User \"%1\" asks for impersonation (as/as-groups in %2), which kassert does not "
-                           "support: requests are made as the user itself"_s.arg(user->name, user->origin.file);
+        target.warnings
+            += u"User \"%1\" asks for impersonation (as/as-groups in %2), which kassert does not "
+               "support: requests are made as the user itself"_s.arg(user->name, user->origin.file);
     }
 
     if (user->exec) {
@@ -294,7 +299,7 @@ ClusterAccessResult ClusterAccessBuilder::build(const Kubeconfig &config, const 
         auto source = std::make_shared<ExecCredentialSource>(plugin);
         source->setEnvironment(options.environment);
         access.credentials = source;
-        return {access, QString()};
+        return { access, QString() };
     }
 
     if (!user->tokenFile.isEmpty()) {
@@ -302,9 +307,9 @@ ClusterAccessResult ClusterAccessBuilder::build(const Kubeconfig &config, const 
         const QString where = userWhere("tokenFile");
         const CredentialResult first = StaticCredentialSource::readTokenFile(user->tokenFile, where);
         if (!first.error.isEmpty())
-            return {std::nullopt, first.error};
+            return { std::nullopt, first.error };
         access.credentials = std::make_shared<StaticCredentialSource>(user->tokenFile, where);
-        return {access, QString()};
+        return { access, QString() };
     }
 
     Credential credential;
@@ -317,17 +322,18 @@ ClusterAccessResult ClusterAccessBuilder::build(const Kubeconfig &config, const 
         QByteArray certPem;
         QByteArray keyPem;
         if (!dataOrFile(user->clientCertificateData, user->clientCertificate, userWhere("client-certificate"),
-                        &certPem, &error)
+                &certPem, &error)
             || !dataOrFile(user->clientKeyData, user->clientKey, userWhere("client-key"), &keyPem, &error))
-            return {std::nullopt, error};
+            return { std::nullopt, error };
         QList<QSslCertificate> chain;
-        const char *certField = user->clientCertificateData.isEmpty() ? "client-certificate" : "client-certificate-data";
+        const char *certField
+            = user->clientCertificateData.isEmpty() ? "client-certificate" : "client-certificate-data";
         const char *keyField = user->clientKeyData.isEmpty() ? "client-key" : "client-key-data";
         if (!parseCertificates(certPem, userWhere(certField), &chain, &error)
             || !parsePrivateKey(keyPem, userWhere(keyField), &credential.clientKey, &error))
-            return {std::nullopt, error};
+            return { std::nullopt, error };
         credential.clientCertificate = chain.constFirst();
     }
     access.credentials = std::make_shared<StaticCredentialSource>(credential);
-    return {access, QString()};
+    return { access, QString() };
 }

@@ -28,7 +28,7 @@ class ClusterAccessBuilder
 public:
     struct Options
     {
-        QString contextName;       // empty: the config's current-context
+        QString contextName; // empty: the config's current-context
         QString namespaceOverride; // -n; empty: the context's namespace, else "default"
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     };
@@ -39,7 +39,7 @@ public:
     // HTTPS_PROXY/https_proxy or HTTP_PROXY/http_proxy by the server's scheme, minus
     // NO_PROXY/no_proxy matches and loopback hosts. `field` names proxy-url for errors.
     static ProxyResult proxyFor(const QUrl &server, const QString &proxyUrl, const QString &field,
-                                const QProcessEnvironment &environment);
+        const QProcessEnvironment &environment);
     // Whether `host` (and `port`) match a NO_PROXY list such as "localhost,.corp,10.0.0.0/8".
     static bool matchesNoProxy(const QString &host, int port, const QString &noProxy);
     // The server URL as client-go completes it: no scheme means https when TLS is

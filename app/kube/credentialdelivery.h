@@ -9,7 +9,7 @@
 // Hands a CredentialResult to an obtain() caller on `context`'s thread: directly when we
 // are already there, queued otherwise. Nothing is delivered once `context` is gone.
 inline void deliverCredential(QObject *context, const std::function<void(const CredentialResult &)> &done,
-                              const CredentialResult &result)
+    const CredentialResult &result)
 {
     if (!context || !done)
         return;
@@ -17,5 +17,6 @@ inline void deliverCredential(QObject *context, const std::function<void(const C
         done(result);
         return;
     }
-    QMetaObject::invokeMethod(context, [done, result] { done(result); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        context, [done, result] { done(result); }, Qt::QueuedConnection);
 }

@@ -45,8 +45,9 @@ QDateTime parseTimestamp(const QString &text)
     QString trimmed = text;
     trimmed.replace(longFraction, u"\\1"_s);
     QDateTime time = QDateTime::fromString(trimmed, Qt::ISODateWithMs);
-    if (!time.isValid() || !(trimmed.endsWith(u'Z') || trimmed.endsWith(u'z') || trimmed.contains(u'+')
-                             || trimmed.lastIndexOf(u'-') > 10))
+    if (!time.isValid()
+        || !(trimmed.endsWith(u'Z') || trimmed.endsWith(u'z') || trimmed.contains(u'+')
+            || trimmed.lastIndexOf(u'-') > 10))
         return QDateTime(); // RFC 3339 requires an offset; Qt would guess local time
     return time.toUTC();
 }
@@ -96,12 +97,11 @@ QString ExecCredentialSource::resolvedProgram() const
 
 QByteArray ExecCredentialSource::execInfo() const
 {
-    QJsonObject spec{{u"interactive"_s, false}};
+    QJsonObject spec { { u"interactive"_s, false } };
     if (m_config.exec.provideClusterInfo)
         spec.insert(u"cluster"_s, m_config.clusterInfo);
-    const QJsonObject info{{u"apiVersion"_s, m_config.exec.apiVersion},
-                           {u"kind"_s, u"ExecCredential"_s},
-                           {u"spec"_s, spec}};
+    const QJsonObject info { { u"apiVersion"_s, m_config.exec.apiVersion },
+        { u"kind"_s, u"ExecCredential"_s }, { u"spec"_s, spec } };
     return QJsonDocument(info).toJson(QJsonDocument::Compact);
 }
 
@@ -109,19 +109,20 @@ void ExecCredentialSource::obtain(QObject *context, std::function<void(const Cre
 {
     if (m_config.exec.interactiveMode == u"Always"_s) {
         CredentialResult result;
-        result.error = m_config.field + u".interactiveMode: Always: the plugin needs a terminal to ask for "
-                                        "input, and kassert runs it without one; log in from a terminal "
-                                        "first or set interactiveMode to IfAvailable or Never"_s;
+        result.error = m_config.field
+            + u".interactiveMode: Always: the plugin needs a terminal to ask for "
+              "input, and kassert runs it without one; log in from a terminal "
+              "first or set interactiveMode to IfAvailable or Never"_s;
         result.userHint = m_config.exec.installHint;
         deliverCredential(context, done, result);
         return;
     }
     if (m_cached && (!m_cached->expiresAt.isValid() || m_clock() < m_cached->expiresAt)) {
-        deliverCredential(context, done, CredentialResult{*m_cached, QString(), QString()});
+        deliverCredential(context, done, CredentialResult { *m_cached, QString(), QString() });
         return;
     }
     m_cached.reset();
-    m_waiters.append({context, std::move(done)});
+    m_waiters.append({ context, std::move(done) });
     if (!m_process)
         start();
 }
@@ -169,7 +170,7 @@ void ExecCredentialSource::start()
             m_process->kill();
     });
     connect(m_process, &QProcess::readyReadStandardError, this,
-            [this] { appendCapped(m_stderr, m_process->readAllStandardError(), kMaxStderr, nullptr); });
+        [this] { appendCapped(m_stderr, m_process->readAllStandardError(), kMaxStderr, nullptr); });
     connect(m_process, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus status) {
         onFinished(exitCode, status == QProcess::CrashExit);
     });
@@ -197,18 +198,17 @@ void ExecCredentialSource::onFinished(int exitCode, bool crashed)
     appendCapped(m_stdout, m_process->readAllStandardOutput(), kMaxStdout, &m_outputTooLarge);
     appendCapped(m_stderr, m_process->readAllStandardError(), kMaxStderr, nullptr);
     const QString stderrMessage = stderrText(m_stderr);
-    const QString shortStderr = stderrMessage.size() > kStderrInError
-                                    ? stderrMessage.left(kStderrInError) + u"…"_s
-                                    : stderrMessage;
+    const QString shortStderr
+        = stderrMessage.size() > kStderrInError ? stderrMessage.left(kStderrInError) + u"…"_s : stderrMessage;
     CredentialResult result;
     result.userHint = stderrMessage;
     if (m_timedOut) {
         const auto seconds = std::chrono::duration<double>(m_timeLimit).count();
         result.error = commandDescription()
-                       + u": did not finish within %1 s and was stopped"_s.arg(seconds, 0, 'g', 3);
+            + u": did not finish within %1 s and was stopped"_s.arg(seconds, 0, 'g', 3);
     } else if (m_outputTooLarge) {
-        result.error = commandDescription() + u": wrote more than %1 MiB to stdout and was stopped"_s.arg(
-                           kMaxStdout >> 20);
+        result.error = commandDescription()
+            + u": wrote more than %1 MiB to stdout and was stopped"_s.arg(kMaxStdout >> 20);
     } else if (crashed) {
         result.error = commandDescription() + u": crashed"_s;
     } else if (exitCode != 0) {
@@ -246,8 +246,8 @@ void ExecCredentialSource::finish(const CredentialResult &result)
         deliverCredential(waiter.context.data(), waiter.done, result);
 }
 
-CredentialResult ExecCredentialSource::parseOutput(const QByteArray &stdoutData, const QString &apiVersion,
-                                                   const QString &field)
+CredentialResult ExecCredentialSource::parseOutput(
+    const QByteArray &stdoutData, const QString &apiVersion, const QString &field)
 {
     CredentialResult result;
     auto fail = [&result, &field](const QString &problem) {
@@ -278,7 +278,8 @@ CredentialResult ExecCredentialSource::parseOutput(const QByteArray &stdoutData,
     if (!statusValue.isObject())
         return fail(u"the output has no status"_s);
     const QJsonObject status = statusValue.toObject();
-    for (const QString &key : {u"token"_s, u"clientCertificateData"_s, u"clientKeyData"_s, u"expirationTimestamp"_s}) {
+    for (const QString &key :
+        { u"token"_s, u"clientCertificateData"_s, u"clientKeyData"_s, u"expirationTimestamp"_s }) {
         if (status.contains(key) && !status.value(key).isString() && !status.value(key).isNull())
             return fail(u"status.%1 is not a string"_s.arg(key));
     }
@@ -288,7 +289,8 @@ CredentialResult ExecCredentialSource::parseOutput(const QByteArray &stdoutData,
     if (token.isEmpty() && certPem.isEmpty() && keyPem.isEmpty())
         return fail(u"the plugin returned neither a token nor a client certificate and key"_s);
     if (certPem.isEmpty() != keyPem.isEmpty())
-        return fail(u"the plugin returned only one of clientCertificateData and clientKeyData; both are needed"_s);
+        return fail(
+            u"the plugin returned only one of clientCertificateData and clientKeyData; both are needed"_s);
     for (const QChar c : token) {
         if (c.unicode() < 0x20 || c.unicode() == 0x7f)
             return fail(u"status.token contains control characters"_s);
@@ -299,7 +301,7 @@ CredentialResult ExecCredentialSource::parseOutput(const QByteArray &stdoutData,
         if (chain.isEmpty() || chain.constFirst().isNull())
             return fail(u"status.clientCertificateData is not a PEM certificate"_s);
         result.credential.clientCertificate = chain.constFirst();
-        for (const QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec}) {
+        for (const QSsl::KeyAlgorithm algorithm : { QSsl::Rsa, QSsl::Ec }) {
             result.credential.clientKey = QSslKey(keyPem, algorithm, QSsl::Pem, QSsl::PrivateKey);
             if (!result.credential.clientKey.isNull())
                 break;

@@ -17,7 +17,7 @@ class QTimer;
 struct ExecPluginConfig
 {
     KubeconfigExec exec;
-    QString field;           // "/home/u/.kube/config: users[1].user.exec", for error texts
+    QString field; // "/home/u/.kube/config: users[1].user.exec", for error texts
     QJsonObject clusterInfo; // ExecCredential spec.cluster; used only with provideClusterInfo
 };
 
@@ -46,8 +46,8 @@ public:
     // KUBERNETES_EXEC_INFO for this plugin (compact JSON).
     QByteArray execInfo() const;
     // Parses the plugin's stdout as client-go does. Public for tests.
-    static CredentialResult parseOutput(const QByteArray &stdoutData, const QString &apiVersion,
-                                        const QString &field);
+    static CredentialResult parseOutput(
+        const QByteArray &stdoutData, const QString &apiVersion, const QString &field);
 
 private:
     struct Waiter
@@ -64,7 +64,7 @@ private:
 
     ExecPluginConfig m_config;
     QProcessEnvironment m_environment;
-    std::chrono::milliseconds m_timeLimit{30000};
+    std::chrono::milliseconds m_timeLimit { 30000 };
     std::function<QDateTime()> m_clock;
     std::optional<Credential> m_cached;
     QList<Waiter> m_waiters;

@@ -18,7 +18,7 @@
 // Where an entry was defined: for error texts such as "/home/u/.kube/config: users[2]".
 struct KubeconfigOrigin
 {
-    QString file;  // absolute path of the file that defined the entry
+    QString file; // absolute path of the file that defined the entry
     int index = 0; // position in that file's list
     QString field(const char *list, const QString &rest) const; // "users[2].user.token"
     QString where(const char *list, const QString &rest) const; // "file: users[2].user.token"
@@ -33,8 +33,8 @@ struct KubeconfigCluster
     QString server;
     QString tlsServerName;
     bool insecureSkipTlsVerify = false;
-    QString certificateAuthority;          // absolute path, or empty
-    QByteArray certificateAuthorityData;   // decoded PEM, or empty
+    QString certificateAuthority; // absolute path, or empty
+    QByteArray certificateAuthorityData; // decoded PEM, or empty
     QString proxyUrl;
     bool disableCompression = false;
     // extensions["client.authentication.k8s.io/exec"], passed to exec plugins as "config".
@@ -76,16 +76,16 @@ struct KubeconfigUser
 {
     QString name;
     KubeconfigOrigin origin;
-    QString clientCertificate;        // absolute path, or empty
+    QString clientCertificate; // absolute path, or empty
     QByteArray clientCertificateData; // decoded PEM
-    QString clientKey;                // absolute path, or empty
-    QByteArray clientKeyData;         // decoded PEM
+    QString clientKey; // absolute path, or empty
+    QByteArray clientKeyData; // decoded PEM
     QString token;
-    QString tokenFile;                // absolute path, or empty
+    QString tokenFile; // absolute path, or empty
     QString username;
     QString password;
-    QString impersonate;              // "as"
-    QStringList impersonateGroups;    // "as-groups"
+    QString impersonate; // "as"
+    QStringList impersonateGroups; // "as-groups"
     std::optional<KubeconfigAuthProvider> authProvider;
     std::optional<KubeconfigExec> exec;
 
@@ -110,7 +110,7 @@ struct Kubeconfig
     QList<KubeconfigContext> contexts;
     QString currentContext;
     QString currentContextFile; // the file whose current-context won
-    QStringList files;          // the files actually read, in precedence order
+    QStringList files; // the files actually read, in precedence order
 
     const KubeconfigCluster *cluster(const QString &name) const;
     const KubeconfigUser *user(const QString &name) const;
@@ -139,7 +139,7 @@ public:
     {
         QString explicitPath; // --kubeconfig: only this file, missing = error
         QString kubeconfigEnv; // the value of KUBECONFIG ("" when unset)
-        QString homeDir;       // for ~/.kube/config
+        QString homeDir; // for ~/.kube/config
     };
 
     // Options from the process environment and the user's home directory.

@@ -21,27 +21,31 @@ QString KubeconfigValidator::authProviderMessage(const QString &providerName)
         return u"the oidc auth-provider is not supported by kassert; use an exec credential plugin such as "
                "kubelogin (https://github.com/int128/kubelogin) instead"_s;
     }
-    return u"auth-provider \"%1\" is not supported; use an exec credential plugin instead"_s.arg(providerName);
+    return u"auth-provider \"%1\" is not supported; use an exec credential plugin instead"_s.arg(
+        providerName);
 }
 
 QStringList KubeconfigValidator::validateCluster(const KubeconfigCluster &cluster)
 {
     QStringList problems;
-    auto where = [&cluster](const QString &field) { return cluster.origin.where("clusters", u"cluster."_s + field); };
+    auto where = [&cluster](const QString &field) {
+        return cluster.origin.where("clusters", u"cluster."_s + field);
+    };
     if (cluster.server.isEmpty()) {
         problems += where(u"server"_s) + u": not set (cluster \"%1\" has no server)"_s.arg(cluster.name);
     } else {
         const QUrl url(cluster.server, QUrl::StrictMode);
         const bool hasScheme = cluster.server.contains(u"://"_s);
-        if (hasScheme && (!url.isValid() || (url.scheme() != u"https"_s && url.scheme() != u"http"_s)
-                          || url.host().isEmpty()))
+        if (hasScheme
+            && (!url.isValid() || (url.scheme() != u"https"_s && url.scheme() != u"http"_s)
+                || url.host().isEmpty()))
             problems += where(u"server"_s) + u": not an http(s) URL: "_s + cluster.server;
     }
     if (cluster.insecureSkipTlsVerify
         && (!cluster.certificateAuthority.isEmpty() || !cluster.certificateAuthorityData.isEmpty())) {
         problems += where(u"insecure-skip-tls-verify"_s)
-                    + u": cannot be combined with a certificate authority (certificate-authority or "
-                      "certificate-authority-data); remove one of them"_s;
+            + u": cannot be combined with a certificate authority (certificate-authority or "
+              "certificate-authority-data); remove one of them"_s;
     }
     return problems;
 }
@@ -66,13 +70,15 @@ QStringList KubeconfigValidator::validateUser(const KubeconfigUser &user)
     if (user.authProvider)
         methods += u"auth-provider"_s;
     if (methods.size() > 1) {
-        problems += where(QString()) + u": more than one authentication method (%1); only one is allowed"_s.arg(
-                        methods.join(u", "_s));
+        problems += where(QString())
+            + u": more than one authentication method (%1); only one is allowed"_s.arg(methods.join(u", "_s));
     }
     if (hasCert && !hasKey)
-        problems += where(u"client-key"_s) + u": not set, but client-certificate is (a certificate needs its key)"_s;
+        problems += where(u"client-key"_s)
+            + u": not set, but client-certificate is (a certificate needs its key)"_s;
     if (hasKey && !hasCert)
-        problems += where(u"client-certificate"_s) + u": not set, but client-key is (a key needs its certificate)"_s;
+        problems += where(u"client-certificate"_s)
+            + u": not set, but client-key is (a key needs its certificate)"_s;
 
     if (user.authProvider)
         problems += where(u"auth-provider"_s) + u": "_s + authProviderMessage(user.authProvider->name);
@@ -83,18 +89,21 @@ QStringList KubeconfigValidator::validateUser(const KubeconfigUser &user)
             problems += where(u"exec.command"_s) + u": not set"_s;
         const bool v1 = exec.apiVersion == QLatin1StringView(kExecApiV1);
         if (exec.apiVersion.isEmpty()) {
-            problems += where(u"exec.apiVersion"_s) + u": not set (use %1 or %2)"_s.arg(
-                            QLatin1StringView(kExecApiV1), QLatin1StringView(kExecApiV1Beta1));
+            problems += where(u"exec.apiVersion"_s)
+                + u": not set (use %1 or %2)"_s.arg(
+                    QLatin1StringView(kExecApiV1), QLatin1StringView(kExecApiV1Beta1));
         } else if (!v1 && exec.apiVersion != QLatin1StringView(kExecApiV1Beta1)) {
-            problems += where(u"exec.apiVersion"_s) + u": \"%1\" is not supported (use %2 or %3)"_s.arg(
-                            exec.apiVersion, QLatin1StringView(kExecApiV1), QLatin1StringView(kExecApiV1Beta1));
+            problems += where(u"exec.apiVersion"_s)
+                + u": \"%1\" is not supported (use %2 or %3)"_s.arg(
+                    exec.apiVersion, QLatin1StringView(kExecApiV1), QLatin1StringView(kExecApiV1Beta1));
         }
         const QString &mode = exec.interactiveMode;
         if (mode.isEmpty() && v1) {
             problems += where(u"exec.interactiveMode"_s)
-                        + u": required for client.authentication.k8s.io/v1 (Never, IfAvailable or Always)"_s;
+                + u": required for client.authentication.k8s.io/v1 (Never, IfAvailable or Always)"_s;
         } else if (!mode.isEmpty() && mode != u"Never"_s && mode != u"IfAvailable"_s && mode != u"Always"_s) {
-            problems += where(u"exec.interactiveMode"_s) + u": \"%1\" is not one of Never, IfAvailable, Always"_s.arg(mode);
+            problems += where(u"exec.interactiveMode"_s)
+                + u": \"%1\" is not one of Never, IfAvailable, Always"_s.arg(mode);
         }
     }
     return problems;
@@ -104,13 +113,14 @@ QStringList KubeconfigValidator::validateContext(const Kubeconfig &config, const
 {
     if (contextName.isEmpty()) {
         if (config.files.isEmpty())
-            return {u"no kubeconfig found: set KUBECONFIG, create ~/.kube/config or pass --kubeconfig"_s};
-        return {config.files.join(u", "_s) + u": current-context is not set; choose a context"_s};
+            return { u"no kubeconfig found: set KUBECONFIG, create ~/.kube/config or pass --kubeconfig"_s };
+        return { config.files.join(u", "_s) + u": current-context is not set; choose a context"_s };
     }
     const KubeconfigContext *context = config.context(contextName);
     if (!context) {
-        const QString files = config.files.isEmpty() ? u"(no kubeconfig file found)"_s : config.files.join(u", "_s);
-        return {u"context \"%1\" is not defined in %2"_s.arg(contextName, files)};
+        const QString files
+            = config.files.isEmpty() ? u"(no kubeconfig file found)"_s : config.files.join(u", "_s);
+        return { u"context \"%1\" is not defined in %2"_s.arg(contextName, files) };
     }
     QStringList problems;
     const KubeconfigCluster *cluster = nullptr;
@@ -120,7 +130,7 @@ QStringList KubeconfigValidator::validateContext(const Kubeconfig &config, const
         cluster = config.cluster(context->cluster);
         if (!cluster) {
             problems += context->origin.where("contexts", u"context.cluster"_s)
-                        + u": cluster \"%1\" is not defined"_s.arg(context->cluster);
+                + u": cluster \"%1\" is not defined"_s.arg(context->cluster);
         }
     }
     // An empty user means no credentials (anonymous), as in client-go; a named user that
@@ -130,7 +140,7 @@ QStringList KubeconfigValidator::validateContext(const Kubeconfig &config, const
         user = config.user(context->user);
         if (!user) {
             problems += context->origin.where("contexts", u"context.user"_s)
-                        + u": user \"%1\" is not defined"_s.arg(context->user);
+                + u": user \"%1\" is not defined"_s.arg(context->user);
         }
     }
     if (cluster)

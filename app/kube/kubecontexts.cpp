@@ -54,7 +54,8 @@ QString KubeContexts::nameSpace() const
 {
     if (!m_namespaceOverride.isEmpty())
         return m_namespaceOverride;
-    if (const KubeconfigContext *context = m_config.context(m_active); context && !context->nameSpace.isEmpty())
+    if (const KubeconfigContext *context = m_config.context(m_active);
+        context && !context->nameSpace.isEmpty())
         return context->nameSpace;
     return u"default"_s;
 }

@@ -17,7 +17,8 @@ StaticCredentialSource::StaticCredentialSource(const Credential &credential, QOb
 {
 }
 
-StaticCredentialSource::StaticCredentialSource(const QString &tokenFile, const QString &field, QObject *parent)
+StaticCredentialSource::StaticCredentialSource(
+    const QString &tokenFile, const QString &field, QObject *parent)
     : CredentialSource(parent)
     , m_tokenFile(tokenFile)
     , m_field(field)
@@ -56,7 +57,7 @@ CredentialResult StaticCredentialSource::readTokenFile(const QString &tokenFile,
 void StaticCredentialSource::obtain(QObject *context, std::function<void(const CredentialResult &)> done)
 {
     if (m_tokenFile.isEmpty()) {
-        deliverCredential(context, done, CredentialResult{m_credential, QString(), QString()});
+        deliverCredential(context, done, CredentialResult { m_credential, QString(), QString() });
         return;
     }
     deliverCredential(context, done, readTokenFile(m_tokenFile, m_field));

@@ -27,17 +27,19 @@ bool writeFile(const QString &path, const QByteArray &content)
 }
 
 // A kubeconfig with one context "c" → cluster "k" and user "u", plus extra lines.
-QByteArray kubeconfig(const QByteArray &clusterLines, const QByteArray &userLines, const QByteArray &extra = {})
+QByteArray kubeconfig(
+    const QByteArray &clusterLines, const QByteArray &userLines, const QByteArray &extra = {})
 {
-    return "current-context: c\nclusters:\n- name: k\n  cluster:\n" + clusterLines + "users:\n- name: u\n  user:\n"
-           + userLines + "contexts:\n- name: c\n  context: {cluster: k, user: u, namespace: team-a}\n" + extra;
+    return "current-context: c\nclusters:\n- name: k\n  cluster:\n" + clusterLines
+        + "users:\n- name: u\n  user:\n" + userLines
+        + "contexts:\n- name: c\n  context: {cluster: k, user: u, namespace: team-a}\n" + extra;
 }
 
 ClusterAccessResult buildFrom(const QByteArray &yaml, ClusterAccessBuilder::Options options = {})
 {
     const auto loaded = KubeconfigLoader::parse(yaml, "/cfg/config");
     if (!loaded.config)
-        return {std::nullopt, "LOAD: " + loaded.error};
+        return { std::nullopt, "LOAD: " + loaded.error };
     options.environment = QProcessEnvironment(); // no proxy variables unless a test sets them
     return ClusterAccessBuilder::build(*loaded.config, options);
 }
@@ -46,7 +48,7 @@ ClusterAccessResult buildWithEnv(const QByteArray &yaml, const QProcessEnvironme
 {
     const auto loaded = KubeconfigLoader::parse(yaml, "/cfg/config");
     if (!loaded.config)
-        return {std::nullopt, "LOAD: " + loaded.error};
+        return { std::nullopt, "LOAD: " + loaded.error };
     ClusterAccessBuilder::Options options;
     options.environment = env;
     return ClusterAccessBuilder::build(*loaded.config, options);
@@ -98,7 +100,7 @@ private slots:
         options.namespaceOverride = "from-flag";
         QCOMPARE(buildFrom(kubeconfig(kServer, ""), options).access->target.defaultNamespace, "from-flag");
         const QByteArray noNamespace = "current-context: c\nclusters:\n- name: k\n  cluster:\n" + kServer
-                                       + "contexts:\n- name: c\n  context: {cluster: k}\n";
+            + "contexts:\n- name: c\n  context: {cluster: k}\n";
         const auto result = buildFrom(noNamespace);
         QVERIFY2(result.access, qPrintable(result.error));
         QCOMPARE(result.access->target.defaultNamespace, "default");
@@ -111,7 +113,8 @@ private slots:
     {
         ClusterAccessBuilder::Options options;
         options.contextName = "other";
-        const auto result = buildFrom(kubeconfig(kServer, "", "- name: other\n  context: {cluster: k}\n"), options);
+        const auto result
+            = buildFrom(kubeconfig(kServer, "", "- name: other\n  context: {cluster: k}\n"), options);
         QVERIFY2(result.access, qPrintable(result.error));
         QCOMPARE(result.access->target.contextName, "other");
         QCOMPARE(result.access->target.defaultNamespace, "default");
@@ -121,10 +124,12 @@ private slots:
     {
         ClusterAccessBuilder::Options options;
         options.contextName = "nope";
-        QCOMPARE(buildFrom(kubeconfig(kServer, ""), options).error, "context \"nope\" is not defined in /cfg/config");
-        QCOMPARE(buildFrom("contexts: []\n").error, "/cfg/config: current-context is not set; choose a context");
+        QCOMPARE(buildFrom(kubeconfig(kServer, ""), options).error,
+            "context \"nope\" is not defined in /cfg/config");
+        QCOMPARE(
+            buildFrom("contexts: []\n").error, "/cfg/config: current-context is not set; choose a context");
         QCOMPARE(ClusterAccessBuilder::build(Kubeconfig(), {}).error,
-                 "no kubeconfig found: set KUBECONFIG, create ~/.kube/config or pass --kubeconfig");
+            "no kubeconfig found: set KUBECONFIG, create ~/.kube/config or pass --kubeconfig");
     }
 
     void validationErrors_data()
@@ -137,23 +142,27 @@ private slots:
                "(username/password)); only one is allowed";
         QTest::newRow("tokenFile+cert")
             << kubeconfig(kServer, "    tokenFile: /t\n    client-certificate: /c\n    client-key: /k\n")
-            << "/cfg/config: users[0].user: more than one authentication method (token, client certificate); only "
+            << "/cfg/config: users[0].user: more than one authentication method (token, client certificate); "
+               "only "
                "one is allowed";
-        QTest::newRow("cert-without-key")
-            << kubeconfig(kServer, "    client-certificate: /c.crt\n")
-            << "/cfg/config: users[0].user.client-key: not set, but client-certificate is (a certificate needs its "
-               "key)";
+        QTest::newRow("cert-without-key") << kubeconfig(kServer, "    client-certificate: /c.crt\n")
+                                          << "/cfg/config: users[0].user.client-key: not set, but "
+                                             "client-certificate is (a certificate needs its "
+                                             "key)";
         QTest::newRow("key-without-cert")
             << kubeconfig(kServer, "    client-key-data: U0VDUkVU\n")
             << "/cfg/config: users[0].user.client-certificate: not set, but client-key is (a key needs its "
                "certificate)";
-        QTest::newRow("exec+auth-provider")
-            << kubeconfig(kServer, "    exec: {command: x, apiVersion: client.authentication.k8s.io/v1beta1}\n"
-                                   "    auth-provider: {name: oidc}\n")
-            << "/cfg/config: users[0].user: more than one authentication method (exec plugin, auth-provider); only "
-               "one is allowed\n/cfg/config: users[0].user.auth-provider: the oidc auth-provider is not supported by "
-               "kassert; use an exec credential plugin such as kubelogin (https://github.com/int128/kubelogin) "
-               "instead";
+        QTest::newRow("exec+auth-provider") << kubeconfig(kServer,
+            "    exec: {command: x, apiVersion: client.authentication.k8s.io/v1beta1}\n"
+            "    auth-provider: {name: oidc}\n")
+                                            << "/cfg/config: users[0].user: more than one authentication "
+                                               "method (exec plugin, auth-provider); only "
+                                               "one is allowed\n/cfg/config: users[0].user.auth-provider: "
+                                               "the oidc auth-provider is not supported by "
+                                               "kassert; use an exec credential plugin such as kubelogin "
+                                               "(https://github.com/int128/kubelogin) "
+                                               "instead";
         QTest::newRow("exec-no-command")
             << kubeconfig(kServer, "    exec: {apiVersion: client.authentication.k8s.io/v1beta1}\n")
             << "/cfg/config: users[0].user.exec.command: not set";
@@ -162,45 +171,54 @@ private slots:
             << "/cfg/config: users[0].user.exec.apiVersion: not set (use client.authentication.k8s.io/v1 or "
                "client.authentication.k8s.io/v1beta1)";
         QTest::newRow("exec-v1alpha1")
-            << kubeconfig(kServer, "    exec: {command: aws, apiVersion: client.authentication.k8s.io/v1alpha1}\n")
+            << kubeconfig(
+                   kServer, "    exec: {command: aws, apiVersion: client.authentication.k8s.io/v1alpha1}\n")
             << "/cfg/config: users[0].user.exec.apiVersion: \"client.authentication.k8s.io/v1alpha1\" is not "
                "supported (use client.authentication.k8s.io/v1 or client.authentication.k8s.io/v1beta1)";
         QTest::newRow("exec-v1-no-mode")
             << kubeconfig(kServer, "    exec: {command: aws, apiVersion: client.authentication.k8s.io/v1}\n")
-            << "/cfg/config: users[0].user.exec.interactiveMode: required for client.authentication.k8s.io/v1 "
+            << "/cfg/config: users[0].user.exec.interactiveMode: required for "
+               "client.authentication.k8s.io/v1 "
                "(Never, IfAvailable or Always)";
-        QTest::newRow("exec-bad-mode")
-            << kubeconfig(kServer, "    exec: {command: aws, apiVersion: client.authentication.k8s.io/v1beta1, "
-                                   "interactiveMode: Sometimes}\n")
-            << "/cfg/config: users[0].user.exec.interactiveMode: \"Sometimes\" is not one of Never, IfAvailable, "
-               "Always";
+        QTest::newRow("exec-bad-mode") << kubeconfig(kServer,
+            "    exec: {command: aws, apiVersion: client.authentication.k8s.io/v1beta1, "
+            "interactiveMode: Sometimes}\n")
+                                       << "/cfg/config: users[0].user.exec.interactiveMode: \"Sometimes\" is "
+                                          "not one of Never, IfAvailable, "
+                                          "Always";
         QTest::newRow("gcp")
-            << kubeconfig(kServer, "    auth-provider:\n      name: gcp\n      config: {access-token: SECRET-gcp}\n")
-            << "/cfg/config: users[0].user.auth-provider: The gcp auth plugin has been removed. Please use the "
+            << kubeconfig(
+                   kServer, "    auth-provider:\n      name: gcp\n      config: {access-token: SECRET-gcp}\n")
+            << "/cfg/config: users[0].user.auth-provider: The gcp auth plugin has been removed. Please use "
+               "the "
                "\"gke-gcloud-auth-plugin\" kubectl/client-go credential plugin instead. See "
                "https://cloud.google.com/blog/products/containers-kubernetes/kubectl-auth-changes-in-gke for "
                "further details";
-        QTest::newRow("azure")
-            << kubeconfig(kServer, "    auth-provider: {name: azure}\n")
-            << "/cfg/config: users[0].user.auth-provider: The azure auth plugin has been removed. Please use the "
-               "\"kubelogin\" kubectl/client-go credential plugin instead. See https://azure.github.io/kubelogin/ "
-               "for further details";
-        QTest::newRow("other-provider")
-            << kubeconfig(kServer, "    auth-provider: {name: openstack}\n")
-            << "/cfg/config: users[0].user.auth-provider: auth-provider \"openstack\" is not supported; use an exec "
-               "credential plugin instead";
-        QTest::newRow("no-server") << kubeconfig("    tls-server-name: x\n", "")
-                                   << "/cfg/config: clusters[0].cluster.server: not set (cluster \"k\" has no server)";
-        QTest::newRow("ftp-server") << kubeconfig("    server: ftp://host\n", "")
-                                    << "/cfg/config: clusters[0].cluster.server: not an http(s) URL: ftp://host";
+        QTest::newRow("azure") << kubeconfig(kServer, "    auth-provider: {name: azure}\n")
+                               << "/cfg/config: users[0].user.auth-provider: The azure auth plugin has been "
+                                  "removed. Please use the "
+                                  "\"kubelogin\" kubectl/client-go credential plugin instead. See "
+                                  "https://azure.github.io/kubelogin/ "
+                                  "for further details";
+        QTest::newRow("other-provider") << kubeconfig(kServer, "    auth-provider: {name: openstack}\n")
+                                        << "/cfg/config: users[0].user.auth-provider: auth-provider "
+                                           "\"openstack\" is not supported; use an exec "
+                                           "credential plugin instead";
+        QTest::newRow("no-server") << kubeconfig("    tls-server-name: x\n",
+            "") << "/cfg/config: clusters[0].cluster.server: not set (cluster \"k\" has no server)";
+        QTest::newRow("ftp-server") << kubeconfig("    server: ftp://host\n",
+            "") << "/cfg/config: clusters[0].cluster.server: not an http(s) URL: ftp://host";
         QTest::newRow("insecure+ca")
-            << kubeconfig(kServer + "    insecure-skip-tls-verify: true\n    certificate-authority: /ca.pem\n", "")
-            << "/cfg/config: clusters[0].cluster.insecure-skip-tls-verify: cannot be combined with a certificate "
+            << kubeconfig(
+                   kServer + "    insecure-skip-tls-verify: true\n    certificate-authority: /ca.pem\n", "")
+            << "/cfg/config: clusters[0].cluster.insecure-skip-tls-verify: cannot be combined with a "
+               "certificate "
                "authority (certificate-authority or certificate-authority-data); remove one of them";
         QTest::newRow("unknown-cluster")
             << QByteArray("current-context: c\ncontexts:\n- name: a\n- name: c\n  context: {cluster: gone}\n")
             << "/cfg/config: contexts[1].context.cluster: cluster \"gone\" is not defined";
-        QTest::newRow("no-cluster") << QByteArray("current-context: c\ncontexts:\n- name: c\n  context: {user: u}\n")
+        QTest::newRow("no-cluster") << QByteArray(
+            "current-context: c\ncontexts:\n- name: c\n  context: {user: u}\n")
                                     << "/cfg/config: contexts[0].context.cluster: not set\n/cfg/config: "
                                        "contexts[0].context.user: user \"u\" is not defined";
     }
@@ -222,11 +240,13 @@ private slots:
         const QByteArray ca = readAll(kCerts + "ca.pem");
         QTest::newRow("file") << "    certificate-authority: " + (kCerts + "ca.pem").toUtf8() + "\n" << 1;
         QTest::newRow("data") << "    certificate-authority-data: " + ca.toBase64() + "\n" << 1;
-        QTest::newRow("bundle") << "    certificate-authority: " + (kCerts + "ca-bundle.pem").toUtf8() + "\n" << 2;
+        QTest::newRow("bundle") << "    certificate-authority: " + (kCerts + "ca-bundle.pem").toUtf8() + "\n"
+                                << 2;
         // Data wins over the path twin, even when the path is broken.
-        QTest::newRow("data-wins") << "    certificate-authority: /nonexistent.pem\n    certificate-authority-data: "
-                                          + readAll(kCerts + "ca-bundle.pem").toBase64() + "\n"
-                                   << 2;
+        QTest::newRow("data-wins")
+            << "    certificate-authority: /nonexistent.pem\n    certificate-authority-data: "
+                + readAll(kCerts + "ca-bundle.pem").toBase64() + "\n"
+            << 2;
     }
 
     void certificateAuthority()
@@ -237,7 +257,7 @@ private slots:
         QVERIFY2(result.access, qPrintable(result.error));
         QCOMPARE(result.access->target.caCertificates.size(), count);
         QCOMPARE(result.access->target.caCertificates.first().subjectInfo(QSslCertificate::CommonName),
-                 QStringList{"kassert-test-ca"});
+            QStringList { "kassert-test-ca" });
     }
 
     void relativeCaPath()
@@ -246,8 +266,8 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(QDir(dir.path()).mkpath("sub/pki"));
         QVERIFY(QFile::copy(kCerts + "ca.pem", dir.filePath("sub/pki/ca.pem")));
-        QVERIFY(writeFile(dir.filePath("sub/config"),
-                          kubeconfig(kServer + "    certificate-authority: pki/ca.pem\n", "")));
+        QVERIFY(writeFile(
+            dir.filePath("sub/config"), kubeconfig(kServer + "    certificate-authority: pki/ca.pem\n", "")));
         const auto loaded = KubeconfigLoader::parseFile(dir.filePath("sub/config"));
         QVERIFY2(loaded.config, qPrintable(loaded.error));
         const auto result = ClusterAccessBuilder::build(*loaded.config, {});
@@ -260,43 +280,53 @@ private slots:
         QTest::addColumn<QByteArray>("cluster");
         QTest::addColumn<QByteArray>("user");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("ca-missing") << kServer + "    certificate-authority: /nonexistent/ca.pem\n" << QByteArray()
+        QTest::newRow("ca-missing") << kServer + "    certificate-authority: /nonexistent/ca.pem\n"
+                                    << QByteArray()
                                     << "/cfg/config: clusters[0].cluster.certificate-authority: cannot read "
                                        "/nonexistent/ca.pem: No such file or directory";
-        QTest::newRow("ca-not-pem") << kServer + "    certificate-authority: " + (kCerts + "client-rsa.key").toUtf8() + "\n"
-                                    << QByteArray()
-                                    << "/cfg/config: clusters[0].cluster.certificate-authority: no PEM certificate found";
-        QTest::newRow("ca-data-garbage") << kServer + "    certificate-authority-data: aGVsbG8gd29ybGQ=\n" << QByteArray()
-                                         << "/cfg/config: clusters[0].cluster.certificate-authority-data: no PEM "
-                                            "certificate found";
-        QTest::newRow("ca-broken") << kServer + "    certificate-authority: " + (kCerts + "broken.crt").toUtf8() + "\n"
-                                   << QByteArray()
-                                   << "/cfg/config: clusters[0].cluster.certificate-authority: no PEM certificate found";
+        QTest::newRow("ca-not-pem")
+            << kServer + "    certificate-authority: " + (kCerts + "client-rsa.key").toUtf8() + "\n"
+            << QByteArray()
+            << "/cfg/config: clusters[0].cluster.certificate-authority: no PEM certificate found";
+        QTest::newRow("ca-data-garbage")
+            << kServer + "    certificate-authority-data: aGVsbG8gd29ybGQ=\n"
+            << QByteArray()
+            << "/cfg/config: clusters[0].cluster.certificate-authority-data: no PEM "
+               "certificate found";
+        QTest::newRow("ca-broken")
+            << kServer + "    certificate-authority: " + (kCerts + "broken.crt").toUtf8() + "\n"
+            << QByteArray()
+            << "/cfg/config: clusters[0].cluster.certificate-authority: no PEM certificate found";
         QTest::newRow("cert-broken")
             << kServer
-            << "    client-certificate: " + (kCerts + "broken.crt").toUtf8() + "\n    client-key: "
-                   + (kCerts + "client-rsa.key").toUtf8() + "\n"
+            << "    client-certificate: " + (kCerts + "broken.crt").toUtf8()
+                + "\n    client-key: " + (kCerts + "client-rsa.key").toUtf8() + "\n"
             << "/cfg/config: users[0].user.client-certificate: no PEM certificate found";
         QTest::newRow("key-missing")
             << kServer
-            << "    client-certificate: " + (kCerts + "client-rsa.crt").toUtf8() + "\n    client-key: /nope.key\n"
+            << "    client-certificate: " + (kCerts + "client-rsa.crt").toUtf8()
+                + "\n    client-key: /nope.key\n"
             << "/cfg/config: users[0].user.client-key: cannot read /nope.key: No such file or directory";
         QTest::newRow("key-encrypted")
             << kServer
-            << "    client-certificate: " + (kCerts + "client-rsa.crt").toUtf8() + "\n    client-key: "
-                   + (kCerts + "client-rsa-encrypted.key").toUtf8() + "\n"
+            << "    client-certificate: " + (kCerts + "client-rsa.crt").toUtf8()
+                + "\n    client-key: " + (kCerts + "client-rsa-encrypted.key").toUtf8() + "\n"
             << "/cfg/config: users[0].user.client-key: not a PEM RSA or EC private key (or it is encrypted)";
         QTest::newRow("key-data-garbage")
             << kServer
             << "    client-certificate: " + (kCerts + "client-rsa.crt").toUtf8() + "\n    client-key-data: "
-                   + QByteArray("-----BEGIN RSA PRIVATE KEY-----\nSECRETSECRET\n-----END RSA PRIVATE KEY-----\n").toBase64()
-                   + "\n"
-            << "/cfg/config: users[0].user.client-key-data: not a PEM RSA or EC private key (or it is encrypted)";
-        QTest::newRow("tokenFile-missing") << kServer << QByteArray("    tokenFile: /nonexistent/token\n")
-                                           << "/cfg/config: users[0].user.tokenFile: cannot read /nonexistent/token: "
-                                              "No such file or directory";
-        QTest::newRow("tokenFile-directory") << kServer << "    tokenFile: " + kCerts.toUtf8() + "\n"
-                                             << "/cfg/config: users[0].user.tokenFile: cannot read " + kCerts + ": ";
+                + QByteArray("-----BEGIN RSA PRIVATE KEY-----\nSECRETSECRET\n-----END RSA PRIVATE KEY-----\n")
+                      .toBase64()
+                + "\n"
+            << "/cfg/config: users[0].user.client-key-data: not a PEM RSA or EC private key (or it is "
+               "encrypted)";
+        QTest::newRow("tokenFile-missing")
+            << kServer << QByteArray("    tokenFile: /nonexistent/token\n")
+            << "/cfg/config: users[0].user.tokenFile: cannot read /nonexistent/token: "
+               "No such file or directory";
+        QTest::newRow("tokenFile-directory")
+            << kServer << "    tokenFile: " + kCerts.toUtf8() + "\n"
+            << "/cfg/config: users[0].user.tokenFile: cannot read " + kCerts + ": ";
     }
 
     void fileErrors()
@@ -318,11 +348,16 @@ private slots:
         QTest::addColumn<QString>("key");
         QTest::addColumn<QSsl::KeyAlgorithm>("algorithm");
         QTest::addColumn<bool>("asData");
-        QTest::newRow("rsa-pkcs1-file") << "client-rsa.crt" << "client-rsa.key" << QSsl::Rsa << false;
-        QTest::newRow("rsa-pkcs8-file") << "client-rsa.crt" << "client-rsa-pkcs8.key" << QSsl::Rsa << false;
-        QTest::newRow("rsa-data") << "client-rsa.crt" << "client-rsa.key" << QSsl::Rsa << true;
-        QTest::newRow("ec-sec1-file") << "client-ec.crt" << "client-ec.key" << QSsl::Ec << false;
-        QTest::newRow("ec-pkcs8-data") << "client-ec.crt" << "client-ec-pkcs8.key" << QSsl::Ec << true;
+        QTest::newRow("rsa-pkcs1-file") << "client-rsa.crt"
+                                        << "client-rsa.key" << QSsl::Rsa << false;
+        QTest::newRow("rsa-pkcs8-file") << "client-rsa.crt"
+                                        << "client-rsa-pkcs8.key" << QSsl::Rsa << false;
+        QTest::newRow("rsa-data") << "client-rsa.crt"
+                                  << "client-rsa.key" << QSsl::Rsa << true;
+        QTest::newRow("ec-sec1-file") << "client-ec.crt"
+                                      << "client-ec.key" << QSsl::Ec << false;
+        QTest::newRow("ec-pkcs8-data") << "client-ec.crt"
+                                       << "client-ec-pkcs8.key" << QSsl::Ec << true;
     }
 
     void clientCertificates()
@@ -332,9 +367,9 @@ private slots:
         QFETCH(QSsl::KeyAlgorithm, algorithm);
         QFETCH(bool, asData);
         const QByteArray user = asData ? "    client-certificate-data: " + readAll(kCerts + cert).toBase64()
-                                             + "\n    client-key-data: " + readAll(kCerts + key).toBase64() + "\n"
-                                       : "    client-certificate: " + (kCerts + cert).toUtf8() + "\n    client-key: "
-                                             + (kCerts + key).toUtf8() + "\n";
+                + "\n    client-key-data: " + readAll(kCerts + key).toBase64() + "\n"
+                                       : "    client-certificate: " + (kCerts + cert).toUtf8()
+                + "\n    client-key: " + (kCerts + key).toUtf8() + "\n";
         const auto result = buildFrom(kubeconfig(kServer, user));
         remember(result);
         QVERIFY2(result.access, qPrintable(result.error));
@@ -348,7 +383,8 @@ private slots:
 
     void basicAuth()
     {
-        const auto result = buildFrom(kubeconfig(kServer, "    username: alice\n    password: SECRET-password\n"));
+        const auto result
+            = buildFrom(kubeconfig(kServer, "    username: alice\n    password: SECRET-password\n"));
         QVERIFY2(result.access, qPrintable(result.error));
         const Credential credential = obtainNow(*result.access->credentials).credential;
         QCOMPARE(credential.basicUser, "alice");
@@ -382,11 +418,12 @@ private slots:
         QCOMPARE(empty.error, "/cfg/config: users[0].user.tokenFile: " + tokenPath + " is empty");
         QVERIFY(writeFile(tokenPath, "SECRET-a\r\nX-Injected: 1"));
         CredentialResult twoLines = obtainNow(source);
-        QCOMPARE(twoLines.error, "/cfg/config: users[0].user.tokenFile: " + tokenPath + " does not hold a single-line token");
+        QCOMPARE(twoLines.error,
+            "/cfg/config: users[0].user.tokenFile: " + tokenPath + " does not hold a single-line token");
         QVERIFY(QFile::remove(tokenPath));
         CredentialResult gone = obtainNow(source);
-        QCOMPARE(gone.error, "/cfg/config: users[0].user.tokenFile: cannot read " + tokenPath
-                                 + ": No such file or directory");
+        QCOMPARE(gone.error,
+            "/cfg/config: users[0].user.tokenFile: cannot read " + tokenPath + ": No such file or directory");
         QVERIFY(gone.credential.isEmpty());
         m_texts << empty.error << twoLines.error << gone.error;
     }
@@ -398,18 +435,22 @@ private slots:
         QVERIFY2(insecure.access, qPrintable(insecure.error));
         QVERIFY(insecure.access->target.insecureSkipTlsVerify);
         QCOMPARE(insecure.access->target.warnings,
-                 QStringList{"TLS verification is off for cluster \"k\" (insecure-skip-tls-verify in /cfg/config): "
-                             "the server's identity is not checked"});
+            QStringList {
+                "TLS verification is off for cluster \"k\" (insecure-skip-tls-verify in /cfg/config): "
+                "the server's identity is not checked" });
 
         const auto plain = buildFrom(kubeconfig("    server: http://user:SECRET-pw@10.0.0.1:8080\n", ""));
         remember(plain);
-        QCOMPARE(plain.access->target.warnings, QStringList{"The connection to http://10.0.0.1:8080 is not encrypted (http)"});
+        QCOMPARE(plain.access->target.warnings,
+            QStringList { "The connection to http://10.0.0.1:8080 is not encrypted (http)" });
 
-        const auto impersonating = buildFrom(kubeconfig(kServer, "    token: SECRET-t\n    as: admin\n    as-groups: [system:masters]\n"));
+        const auto impersonating = buildFrom(
+            kubeconfig(kServer, "    token: SECRET-t\n    as: admin\n    as-groups: [system:masters]\n"));
         remember(impersonating);
         QCOMPARE(impersonating.access->target.warnings,
-                 QStringList{"User \"u\" asks for impersonation (as/as-groups in /cfg/config), which kassert does not "
-                             "support: requests are made as the user itself"});
+            QStringList {
+                "User \"u\" asks for impersonation (as/as-groups in /cfg/config), which kassert does not "
+                "support: requests are made as the user itself" });
     }
 
     void serverWithoutScheme()
@@ -417,9 +458,9 @@ private slots:
         // client-go: https when TLS settings are present, else http.
         QCOMPARE(buildFrom(kubeconfig("    server: 10.0.0.1:6443\n    insecure-skip-tls-verify: true\n", ""))
                      .access->target.server,
-                 QUrl("https://10.0.0.1:6443"));
+            QUrl("https://10.0.0.1:6443"));
         QCOMPARE(buildFrom(kubeconfig("    server: localhost:8080\n", "")).access->target.server,
-                 QUrl("http://localhost:8080"));
+            QUrl("http://localhost:8080"));
     }
 
     void proxyUrl_data()
@@ -429,18 +470,25 @@ private slots:
         QTest::addColumn<QString>("host");
         QTest::addColumn<int>("port");
         QTest::addColumn<QString>("error");
-        QTest::newRow("http") << "http://proxy.corp:3128" << int(QNetworkProxy::HttpProxy) << "proxy.corp" << 3128 << "";
-        QTest::newRow("http-default-port") << "http://proxy.corp" << int(QNetworkProxy::HttpProxy) << "proxy.corp" << 80 << "";
-        QTest::newRow("socks5") << "socks5://127.0.0.1:1080" << int(QNetworkProxy::Socks5Proxy) << "127.0.0.1" << 1080 << "";
-        QTest::newRow("socks5h") << "socks5h://gw:9050" << int(QNetworkProxy::Socks5Proxy) << "gw" << 9050 << "";
-        QTest::newRow("https") << "https://user:SECRET-pw@tls-proxy:443" << 0 << "" << 0
-                               << "/cfg/config: clusters[0].cluster.proxy-url: https://tls-proxy:443: a TLS (https://) "
-                                  "proxy is not supported; use an http:// or socks5:// proxy";
-        QTest::newRow("ftp") << "ftp://proxy" << 0 << "" << 0
-                             << "/cfg/config: clusters[0].cluster.proxy-url: unsupported proxy scheme \"ftp\" (use "
-                                "http, https or socks5)";
-        QTest::newRow("garbage") << "http://" << 0 << "" << 0
-                                 << "/cfg/config: clusters[0].cluster.proxy-url: not a valid proxy URL: http://";
+        QTest::newRow("http") << "http://proxy.corp:3128" << int(QNetworkProxy::HttpProxy) << "proxy.corp"
+                              << 3128 << "";
+        QTest::newRow("http-default-port")
+            << "http://proxy.corp" << int(QNetworkProxy::HttpProxy) << "proxy.corp" << 80 << "";
+        QTest::newRow("socks5") << "socks5://127.0.0.1:1080" << int(QNetworkProxy::Socks5Proxy) << "127.0.0.1"
+                                << 1080 << "";
+        QTest::newRow("socks5h") << "socks5h://gw:9050" << int(QNetworkProxy::Socks5Proxy) << "gw" << 9050
+                                 << "";
+        QTest::newRow("https")
+            << "https://user:SECRET-pw@tls-proxy:443" << 0 << "" << 0
+            << "/cfg/config: clusters[0].cluster.proxy-url: https://tls-proxy:443: a TLS (https://) "
+               "proxy is not supported; use an http:// or socks5:// proxy";
+        QTest::newRow("ftp")
+            << "ftp://proxy" << 0 << "" << 0
+            << "/cfg/config: clusters[0].cluster.proxy-url: unsupported proxy scheme \"ftp\" (use "
+               "http, https or socks5)";
+        QTest::newRow("garbage")
+            << "http://" << 0 << "" << 0
+            << "/cfg/config: clusters[0].cluster.proxy-url: not a valid proxy URL: http://";
         QTest::newRow("unparsable-with-password")
             << "http://u:SECRET-pw@[::1" << 0 << "" << 0
             << "/cfg/config: clusters[0].cluster.proxy-url: not a valid proxy URL: (unparsable URL)";
@@ -455,7 +503,8 @@ private slots:
         QFETCH(QString, error);
         QProcessEnvironment env;
         env.insert("HTTPS_PROXY", "http://env-proxy:1"); // proxy-url wins over the environment
-        const auto result = buildWithEnv(kubeconfig(kServer + "    proxy-url: " + proxyUrl.toUtf8() + "\n", ""), env);
+        const auto result
+            = buildWithEnv(kubeconfig(kServer + "    proxy-url: " + proxyUrl.toUtf8() + "\n", ""), env);
         remember(result);
         if (!error.isEmpty()) {
             QVERIFY(!result.access);
@@ -471,7 +520,8 @@ private slots:
 
     void proxyCredentials()
     {
-        const auto result = buildFrom(kubeconfig(kServer + "    proxy-url: http://bob:SECRET-proxy@proxy:8080\n", ""));
+        const auto result
+            = buildFrom(kubeconfig(kServer + "    proxy-url: http://bob:SECRET-proxy@proxy:8080\n", ""));
         QVERIFY2(result.access, qPrintable(result.error));
         QCOMPARE(result.access->target.proxy.user(), "bob");
         QCOMPARE(result.access->target.proxy.password(), "SECRET-proxy");
@@ -482,20 +532,39 @@ private slots:
         QTest::addColumn<QString>("server");
         QTest::addColumn<QStringList>("env");
         QTest::addColumn<QString>("expected"); // "host:port" or "" for no proxy
-        QTest::newRow("https-upper") << "https://api.example:6443" << QStringList{"HTTPS_PROXY=http://p1:3128"} << "p1:3128";
-        QTest::newRow("https-lower") << "https://api.example:6443" << QStringList{"https_proxy=p2:8080"} << "p2:8080";
-        QTest::newRow("upper-first") << "https://api.example" << QStringList{"HTTPS_PROXY=http://up:1", "https_proxy=http://low:2"} << "up:1";
-        QTest::newRow("http-server") << "http://api.example" << QStringList{"HTTPS_PROXY=http://s:1", "http_proxy=http://h:2"} << "h:2";
-        QTest::newRow("https-ignores-http") << "https://api.example" << QStringList{"http_proxy=http://h:2"} << "";
-        QTest::newRow("none") << "https://api.example" << QStringList{} << "";
-        QTest::newRow("loopback") << "https://127.0.0.1:6443" << QStringList{"HTTPS_PROXY=http://p:1"} << "";
-        QTest::newRow("localhost") << "https://localhost:6443" << QStringList{"HTTPS_PROXY=http://p:1"} << "";
-        QTest::newRow("no-proxy-domain") << "https://api.corp.example" << QStringList{"HTTPS_PROXY=http://p:1", "NO_PROXY=corp.example"} << "";
-        QTest::newRow("no-proxy-lower") << "https://api.corp.example" << QStringList{"HTTPS_PROXY=http://p:1", "no_proxy=other, corp.example"} << "";
-        QTest::newRow("no-proxy-other") << "https://api.example" << QStringList{"HTTPS_PROXY=http://p:1", "NO_PROXY=corp.example"} << "p:1";
-        QTest::newRow("no-proxy-cidr") << "https://10.1.2.3:6443" << QStringList{"HTTPS_PROXY=http://p:1", "NO_PROXY=10.0.0.0/8"} << "";
-        QTest::newRow("no-proxy-star") << "https://api.example" << QStringList{"HTTPS_PROXY=http://p:1", "NO_PROXY=*"} << "";
-        QTest::newRow("socks-env") << "https://api.example" << QStringList{"HTTPS_PROXY=socks5://s:1080"} << "s:1080";
+        QTest::newRow("https-upper") << "https://api.example:6443"
+                                     << QStringList { "HTTPS_PROXY=http://p1:3128" } << "p1:3128";
+        QTest::newRow("https-lower") << "https://api.example:6443" << QStringList { "https_proxy=p2:8080" }
+                                     << "p2:8080";
+        QTest::newRow("upper-first") << "https://api.example"
+                                     << QStringList { "HTTPS_PROXY=http://up:1", "https_proxy=http://low:2" }
+                                     << "up:1";
+        QTest::newRow("http-server") << "http://api.example"
+                                     << QStringList { "HTTPS_PROXY=http://s:1", "http_proxy=http://h:2" }
+                                     << "h:2";
+        QTest::newRow("https-ignores-http")
+            << "https://api.example" << QStringList { "http_proxy=http://h:2" } << "";
+        QTest::newRow("none") << "https://api.example" << QStringList {} << "";
+        QTest::newRow("loopback") << "https://127.0.0.1:6443" << QStringList { "HTTPS_PROXY=http://p:1" }
+                                  << "";
+        QTest::newRow("localhost") << "https://localhost:6443" << QStringList { "HTTPS_PROXY=http://p:1" }
+                                   << "";
+        QTest::newRow("no-proxy-domain")
+            << "https://api.corp.example" << QStringList { "HTTPS_PROXY=http://p:1", "NO_PROXY=corp.example" }
+            << "";
+        QTest::newRow("no-proxy-lower")
+            << "https://api.corp.example"
+            << QStringList { "HTTPS_PROXY=http://p:1", "no_proxy=other, corp.example" } << "";
+        QTest::newRow("no-proxy-other")
+            << "https://api.example" << QStringList { "HTTPS_PROXY=http://p:1", "NO_PROXY=corp.example" }
+            << "p:1";
+        QTest::newRow("no-proxy-cidr")
+            << "https://10.1.2.3:6443" << QStringList { "HTTPS_PROXY=http://p:1", "NO_PROXY=10.0.0.0/8" }
+            << "";
+        QTest::newRow("no-proxy-star")
+            << "https://api.example" << QStringList { "HTTPS_PROXY=http://p:1", "NO_PROXY=*" } << "";
+        QTest::newRow("socks-env") << "https://api.example" << QStringList { "HTTPS_PROXY=socks5://s:1080" }
+                                   << "s:1080";
     }
 
     void proxyEnvironment()
@@ -506,7 +575,8 @@ private slots:
         QProcessEnvironment environment;
         for (const QString &pair : env)
             environment.insert(pair.section('=', 0, 0), pair.section('=', 1));
-        const ProxyResult result = ClusterAccessBuilder::proxyFor(QUrl(server), QString(), "proxy-url", environment);
+        const ProxyResult result
+            = ClusterAccessBuilder::proxyFor(QUrl(server), QString(), "proxy-url", environment);
         QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
         if (expected.isEmpty()) {
             QCOMPARE(result.proxy.type(), QNetworkProxy::NoProxy);
@@ -520,9 +590,11 @@ private slots:
     {
         QProcessEnvironment environment;
         environment.insert("HTTPS_PROXY", "https://u:SECRET-envpw@p:443");
-        const ProxyResult result = ClusterAccessBuilder::proxyFor(QUrl("https://api"), QString(), "proxy-url", environment);
-        QCOMPARE(result.error, "environment variable HTTPS_PROXY/https_proxy: https://p:443: a TLS (https://) proxy is "
-                               "not supported; use an http:// or socks5:// proxy");
+        const ProxyResult result
+            = ClusterAccessBuilder::proxyFor(QUrl("https://api"), QString(), "proxy-url", environment);
+        QCOMPARE(result.error,
+            "environment variable HTTPS_PROXY/https_proxy: https://p:443: a TLS (https://) proxy is "
+            "not supported; use an http:// or socks5:// proxy");
         m_texts << result.error;
     }
 

@@ -46,8 +46,8 @@ class TestExecCredentialSource : public QObject
         return config;
     }
 
-    std::unique_ptr<ExecCredentialSource> source(const ExecPluginConfig &config,
-                                                 QProcessEnvironment env = QProcessEnvironment::systemEnvironment())
+    std::unique_ptr<ExecCredentialSource> source(
+        const ExecPluginConfig &config, QProcessEnvironment env = QProcessEnvironment::systemEnvironment())
     {
         env.insert("KASSERT_PLUGIN_LOG", m_log);
         auto source = std::make_unique<ExecCredentialSource>(config);
@@ -72,14 +72,16 @@ class TestExecCredentialSource : public QObject
         QVERIFY2(!result.error.contains("secret-token"), qPrintable(result.error));
         QVERIFY2(!result.userHint.contains("secret-token"), qPrintable(result.userHint));
         for (const QString &message : LogCapture::messages())
-            QVERIFY2(!message.contains("secret-token") && !message.contains("PRIVATE KEY"), qPrintable(message));
+            QVERIFY2(
+                !message.contains("secret-token") && !message.contains("PRIVATE KEY"), qPrintable(message));
     }
 
 private slots:
     void init()
     {
         QVERIFY(m_dir.isValid());
-        m_log = m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + QString::fromLatin1(QTest::currentDataTag()) + ".log");
+        m_log = m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction())
+            + QString::fromLatin1(QTest::currentDataTag()) + ".log");
         QFile::remove(m_log);
     }
 
@@ -93,8 +95,9 @@ private slots:
     void tokenV1AndV1beta1()
     {
         QFETCH(QString, apiVersion);
-        ExecPluginConfig cfg = config({"token", "--flag", "two words"}, apiVersion);
-        cfg.exec.env = {{"PLUGIN_FOO", "bar"}, {"PLUGIN_EMPTY", ""}, {"PLUGIN_OVERRIDE", "from-kubeconfig"}};
+        ExecPluginConfig cfg = config({ "token", "--flag", "two words" }, apiVersion);
+        cfg.exec.env
+            = { { "PLUGIN_FOO", "bar" }, { "PLUGIN_EMPTY", "" }, { "PLUGIN_OVERRIDE", "from-kubeconfig" } };
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("KASSERT_PARENT", "inherited");
         env.insert("PLUGIN_OVERRIDE", "from-parent");
@@ -107,7 +110,7 @@ private slots:
         const QList<QJsonObject> log = runs();
         QCOMPARE(log.size(), 1);
         const QJsonObject run = log.first();
-        QCOMPARE(run.value("args").toArray(), QJsonArray({"token", "--flag", "two words"}));
+        QCOMPARE(run.value("args").toArray(), QJsonArray({ "token", "--flag", "two words" }));
         const QJsonObject runEnv = run.value("env").toObject();
         QCOMPARE(runEnv.value("PLUGIN_FOO").toString(), "bar");
         QCOMPARE(runEnv.value("PLUGIN_EMPTY").toString(), "");
@@ -117,9 +120,8 @@ private slots:
         // No stdin: the plugin reads end-of-file at once and has no terminal.
         QCOMPARE(run.value("stdin").toString(), "");
         QCOMPARE(run.value("isatty").toBool(), false);
-        const QJsonObject expectedInfo{{"apiVersion", apiVersion},
-                                       {"kind", "ExecCredential"},
-                                       {"spec", QJsonObject{{"interactive", false}}}};
+        const QJsonObject expectedInfo { { "apiVersion", apiVersion }, { "kind", "ExecCredential" },
+            { "spec", QJsonObject { { "interactive", false } } } };
         QCOMPARE(run.value("info").toObject(), expectedInfo);
         verifyNoSecretIn(result);
     }
@@ -143,8 +145,10 @@ private slots:
         QTest::addColumn<QString>("cert");
         QTest::addColumn<QString>("key");
         QTest::addColumn<QSsl::KeyAlgorithm>("algorithm");
-        QTest::newRow("rsa") << "client-rsa.crt" << "client-rsa.key" << QSsl::Rsa;
-        QTest::newRow("ec") << "client-ec.crt" << "client-ec.key" << QSsl::Ec;
+        QTest::newRow("rsa") << "client-rsa.crt"
+                             << "client-rsa.key" << QSsl::Rsa;
+        QTest::newRow("ec") << "client-ec.crt"
+                            << "client-ec.key" << QSsl::Ec;
     }
 
     void clientCertificate()
@@ -152,13 +156,13 @@ private slots:
         QFETCH(QString, cert);
         QFETCH(QString, key);
         QFETCH(QSsl::KeyAlgorithm, algorithm);
-        auto plugin = source(config({"cert", kData + "/certs/" + cert, kData + "/certs/" + key}));
+        auto plugin = source(config({ "cert", kData + "/certs/" + cert, kData + "/certs/" + key }));
         const CredentialResult result = obtainNow(*plugin);
         QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
         QVERIFY(result.credential.bearerToken.isEmpty());
         QVERIFY(!result.credential.clientCertificate.isNull());
         QCOMPARE(result.credential.clientCertificate,
-                 QSslCertificate::fromPath(kData + "/certs/" + cert).constFirst());
+            QSslCertificate::fromPath(kData + "/certs/" + cert).constFirst());
         QCOMPARE(result.credential.clientKey.algorithm(), algorithm);
         verifyNoSecretIn(result);
     }
@@ -167,13 +171,14 @@ private slots:
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("PLUGIN_EXPIRY", "2030-01-01T00:00:00.123456789Z");
-        auto plugin = source(config({"token"}), env);
+        auto plugin = source(config({ "token" }), env);
         QDateTime now(QDate(2029, 12, 31), QTime(23, 0), QTimeZone::UTC);
         plugin->setClock([&now] { return now; });
 
         CredentialResult result = obtainNow(*plugin);
         QCOMPARE(result.credential.bearerToken, "secret-token-1");
-        QCOMPARE(result.credential.expiresAt, QDateTime(QDate(2030, 1, 1), QTime(0, 0, 0, 123), QTimeZone::UTC));
+        QCOMPARE(
+            result.credential.expiresAt, QDateTime(QDate(2030, 1, 1), QTime(0, 0, 0, 123), QTimeZone::UTC));
         // Still valid: served from the cache, the plugin does not run again.
         now = now.addSecs(30 * 60);
         QCOMPARE(obtainNow(*plugin).credential.bearerToken, "secret-token-1");
@@ -186,7 +191,7 @@ private slots:
 
     void noExpiryCachesForever()
     {
-        auto plugin = source(config({"token"}));
+        auto plugin = source(config({ "token" }));
         QDateTime now = QDateTime::currentDateTimeUtc();
         plugin->setClock([&now] { return now; });
         QCOMPARE(obtainNow(*plugin).credential.bearerToken, "secret-token-1");
@@ -197,7 +202,7 @@ private slots:
 
     void invalidate()
     {
-        auto plugin = source(config({"token"}));
+        auto plugin = source(config({ "token" }));
         const Credential first = obtainNow(*plugin).credential;
         QCOMPARE(first.bearerToken, "secret-token-1");
         QVERIFY(plugin->invalidate(first));
@@ -211,20 +216,23 @@ private slots:
 
     void concurrentObtainSharesOneRun()
     {
-        auto plugin = source(config({"token"}));
+        auto plugin = source(config({ "token" }));
         QObject contextA;
         QObject contextB;
         QList<QByteArray> tokens;
-        plugin->obtain(&contextA, [&](const CredentialResult &r) { tokens.append(r.credential.bearerToken); });
-        plugin->obtain(&contextB, [&](const CredentialResult &r) { tokens.append(r.credential.bearerToken); });
+        plugin->obtain(
+            &contextA, [&](const CredentialResult &r) { tokens.append(r.credential.bearerToken); });
+        plugin->obtain(
+            &contextB, [&](const CredentialResult &r) { tokens.append(r.credential.bearerToken); });
         {
             // A caller that goes away before the answer is not called back.
             QObject gone;
-            plugin->obtain(&gone, [&](const CredentialResult &) { tokens.append("called after destruction"); });
+            plugin->obtain(
+                &gone, [&](const CredentialResult &) { tokens.append("called after destruction"); });
         }
         QVERIFY(tokens.isEmpty()); // asynchronous: nothing yet
         QTRY_COMPARE_WITH_TIMEOUT(tokens.size(), 2, 20000);
-        QCOMPARE(tokens, (QList<QByteArray>{"secret-token-1", "secret-token-1"}));
+        QCOMPARE(tokens, (QList<QByteArray> { "secret-token-1", "secret-token-1" }));
         QCoreApplication::processEvents();
         QCOMPARE(tokens.size(), 2);
         QCOMPARE(runs().size(), 1);
@@ -239,16 +247,17 @@ private slots:
         env.insert("PATH", kData + "/plugins:/nonexistent");
         auto plugin = source(cfg, env);
         const CredentialResult result = obtainNow(*plugin);
-        QCOMPARE(result.error, "exec plugin \"kassert-no-such-plugin\" (/cfg/config: users[1].user.exec): command "
-                               "not found on PATH\n\nInstall it with: brew install kassert-no-such-plugin");
+        QCOMPARE(result.error,
+            "exec plugin \"kassert-no-such-plugin\" (/cfg/config: users[1].user.exec): command "
+            "not found on PATH\n\nInstall it with: brew install kassert-no-such-plugin");
         QCOMPARE(result.userHint, cfg.exec.installHint);
         QVERIFY(result.credential.isEmpty());
 
         cfg.exec.command = kData + "/plugins/missing.py";
         cfg.exec.installHint.clear();
         const CredentialResult byPath = obtainNow(*source(cfg));
-        QCOMPARE(byPath.error, "exec plugin \"" + cfg.exec.command
-                                   + "\" (/cfg/config: users[1].user.exec): command not found");
+        QCOMPARE(byPath.error,
+            "exec plugin \"" + cfg.exec.command + "\" (/cfg/config: users[1].user.exec): command not found");
     }
 
     void notExecutable()
@@ -261,32 +270,37 @@ private slots:
 
     void interactiveAlways()
     {
-        ExecPluginConfig cfg = config({"token"});
+        ExecPluginConfig cfg = config({ "token" });
         cfg.exec.interactiveMode = "Always";
         const CredentialResult result = obtainNow(*source(cfg));
-        QVERIFY2(result.error.startsWith("/cfg/config: users[1].user.exec.interactiveMode: Always: the plugin "
-                                         "needs a terminal"),
-                 qPrintable(result.error));
+        QVERIFY2(
+            result.error.startsWith("/cfg/config: users[1].user.exec.interactiveMode: Always: the plugin "
+                                    "needs a terminal"),
+            qPrintable(result.error));
         QVERIFY(runs().isEmpty()); // never started
     }
 
     void timeLimit()
     {
-        auto plugin = source(config({"slow"}));
+        auto plugin = source(config({ "slow" }));
         plugin->setTimeLimit(std::chrono::milliseconds(300));
         const CredentialResult result = obtainNow(*plugin);
-        QCOMPARE(result.error, "exec plugin \"" + kPlugin
-                                   + "\" (/cfg/config: users[1].user.exec): did not finish within 0.3 s and was "
-                                     "stopped");
+        QCOMPARE(result.error,
+            "exec plugin \"" + kPlugin
+                + "\" (/cfg/config: users[1].user.exec): did not finish within 0.3 s and was "
+                  "stopped");
         QVERIFY(result.credential.isEmpty());
     }
 
     void failureShowsStderr()
     {
-        const CredentialResult result = obtainNow(*source(config({"fail", "--password=hunter2"})));
+        const CredentialResult result = obtainNow(*source(config({ "fail", "--password=hunter2" })));
         const QString stderrText = "error: you are not logged in; run `corp-login --cluster dev` first";
-        QCOMPARE(result.error, "exec plugin \"" + kPlugin + "\" (/cfg/config: users[1].user.exec): failed with "
-                                                            "exit code 3: " + stderrText);
+        QCOMPARE(result.error,
+            "exec plugin \"" + kPlugin
+                + "\" (/cfg/config: users[1].user.exec): failed with "
+                  "exit code 3: "
+                + stderrText);
         QCOMPARE(result.userHint, stderrText);
         // Arguments may hold secrets: never in the error.
         QVERIFY(!result.error.contains("hunter2"));
@@ -294,36 +308,45 @@ private slots:
 
     void crash()
     {
-        const CredentialResult result = obtainNow(*source(config({"crash"})));
-        QVERIFY2(result.error.endsWith("(/cfg/config: users[1].user.exec): crashed"), qPrintable(result.error));
+        const CredentialResult result = obtainNow(*source(config({ "crash" })));
+        QVERIFY2(
+            result.error.endsWith("(/cfg/config: users[1].user.exec): crashed"), qPrintable(result.error));
     }
 
     void badOutput_data()
     {
         QTest::addColumn<QString>("mode");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("garbage") << "garbage" << "the output is not JSON (unterminated object at offset ";
-        QTest::newRow("empty") << "empty" << "the output is not JSON (";
-        QTest::newRow("wrong-api") << "wrong-api"
-                                   << "the plugin returned apiVersion \"client.authentication.k8s.io/v1beta1\", but "
-                                      "the kubeconfig asks for \"client.authentication.k8s.io/v1\"";
-        QTest::newRow("wrong-kind") << "wrong-kind" << "the output has kind \"Secret\", expected ExecCredential";
-        QTest::newRow("no-status") << "no-status" << "the output has no status";
-        QTest::newRow("empty-status") << "empty-status"
-                                      << "the plugin returned neither a token nor a client certificate and key";
-        QTest::newRow("only-cert") << "only-cert"
-                                   << "the plugin returned only one of clientCertificateData and clientKeyData; both "
-                                      "are needed";
+        QTest::newRow("garbage") << "garbage"
+                                 << "the output is not JSON (unterminated object at offset ";
+        QTest::newRow("empty") << "empty"
+                               << "the output is not JSON (";
+        QTest::newRow("wrong-api")
+            << "wrong-api"
+            << "the plugin returned apiVersion \"client.authentication.k8s.io/v1beta1\", but "
+               "the kubeconfig asks for \"client.authentication.k8s.io/v1\"";
+        QTest::newRow("wrong-kind") << "wrong-kind"
+                                    << "the output has kind \"Secret\", expected ExecCredential";
+        QTest::newRow("no-status") << "no-status"
+                                   << "the output has no status";
+        QTest::newRow("empty-status")
+            << "empty-status"
+            << "the plugin returned neither a token nor a client certificate and key";
+        QTest::newRow("only-cert")
+            << "only-cert"
+            << "the plugin returned only one of clientCertificateData and clientKeyData; both "
+               "are needed";
         QTest::newRow("bad-expiry") << "bad-expiry"
                                     << "status.expirationTimestamp \"next tuesday\" is not an RFC 3339 time";
-        QTest::newRow("huge") << "huge" << "wrote more than 4 MiB to stdout and was stopped";
+        QTest::newRow("huge") << "huge"
+                              << "wrote more than 4 MiB to stdout and was stopped";
     }
 
     void badOutput()
     {
         QFETCH(QString, mode);
         QFETCH(QString, expected);
-        QStringList args{mode};
+        QStringList args { mode };
         if (mode == "only-cert")
             args << kData + "/certs/client-ec.crt";
         auto plugin = source(config(args));
@@ -343,15 +366,19 @@ private slots:
         QTest::addColumn<QString>("expected");
         const QByteArray head = R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",)";
         QTest::newRow("array") << QByteArray("[1,2]") << "the output is not a JSON object";
-        QTest::newRow("token-number") << head + R"("status":{"token":42}})" << "status.token is not a string";
+        QTest::newRow("token-number") << head + R"("status":{"token":42}})"
+                                      << "status.token is not a string";
         QTest::newRow("token-newline") << head + R"("status":{"token":"a\r\nX-Evil: 1"}})"
                                        << "status.token contains control characters";
-        QTest::newRow("bad-cert") << head + R"("status":{"clientCertificateData":"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n","clientKeyData":"x"}})"
+        QTest::newRow("bad-cert") << head
+                + R"("status":{"clientCertificateData":"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n","clientKeyData":"x"}})"
                                   << "status.clientCertificateData is not a PEM certificate";
-        QTest::newRow("no-offset") << head + R"("status":{"token":"t","expirationTimestamp":"2030-01-01T00:00:00"}})"
-                                   << "status.expirationTimestamp \"2030-01-01T00:00:00\" is not an RFC 3339 time";
+        QTest::newRow("no-offset")
+            << head + R"("status":{"token":"t","expirationTimestamp":"2030-01-01T00:00:00"}})"
+            << "status.expirationTimestamp \"2030-01-01T00:00:00\" is not an RFC 3339 time";
         QTest::newRow("truncated") << head.left(40) << "the output is not JSON";
-        QTest::newRow("status-string") << head + R"("status":"ok"})" << "the output has no status";
+        QTest::newRow("status-string") << head + R"("status":"ok"})"
+                                       << "the output has no status";
     }
 
     void parseOutputDirect()
@@ -365,8 +392,9 @@ private slots:
 
     void parseOutputOffsets()
     {
-        const QByteArray output = R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",)"
-                                  R"("status":{"token":"t","expirationTimestamp":"2030-06-01T12:00:00+02:00"}})";
+        const QByteArray output
+            = R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",)"
+              R"("status":{"token":"t","expirationTimestamp":"2030-06-01T12:00:00+02:00"}})";
         const CredentialResult result = ExecCredentialSource::parseOutput(output, kV1, "plugin");
         QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
         QCOMPARE(result.credential.expiresAt, QDateTime(QDate(2030, 6, 1), QTime(10, 0), QTimeZone::UTC));
@@ -380,13 +408,14 @@ private slots:
         const QByteArray yaml = "current-context: c\n"
                                 "clusters:\n- name: k\n  cluster:\n    server: https://10.1.2.3:6443\n"
                                 "    tls-server-name: api.internal\n    certificate-authority: "
-                                + (kData + "/certs/ca.pem").toUtf8()
-                                + "\n    proxy-url: http://proxy.corp:3128\n    extensions:\n"
-                                  "    - name: client.authentication.k8s.io/exec\n      extension: {audience: dev, n: 2}\n"
-                                  "users:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
-                                  "      interactiveMode: IfAvailable\n      provideClusterInfo: true\n      command: "
-                                + kPlugin.toUtf8() + "\n      args: [token]\n"
-                                  "contexts:\n- name: c\n  context: {cluster: k, user: u}\n";
+            + (kData + "/certs/ca.pem").toUtf8()
+            + "\n    proxy-url: http://proxy.corp:3128\n    extensions:\n"
+              "    - name: client.authentication.k8s.io/exec\n      extension: {audience: dev, n: 2}\n"
+              "users:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+              "      interactiveMode: IfAvailable\n      provideClusterInfo: true\n      command: "
+            + kPlugin.toUtf8()
+            + "\n      args: [token]\n"
+              "contexts:\n- name: c\n  context: {cluster: k, user: u}\n";
         const auto loaded = KubeconfigLoader::parse(yaml, "/cfg/config");
         QVERIFY2(loaded.config, qPrintable(loaded.error));
         ClusterAccessBuilder::Options options;
@@ -397,18 +426,18 @@ private slots:
         QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
         QCOMPARE(result.credential.bearerToken, "secret-token-1");
         const QJsonObject info = runs().value(0).value("info").toObject();
-        const QJsonObject expectedCluster{{"server", "https://10.1.2.3:6443"},
-                                          {"tls-server-name", "api.internal"},
-                                          {"certificate-authority-data", QString::fromLatin1(ca.toBase64())},
-                                          {"proxy-url", "http://proxy.corp:3128"},
-                                          {"config", QJsonObject{{"audience", "dev"}, {"n", 2}}}};
+        const QJsonObject expectedCluster { { "server", "https://10.1.2.3:6443" },
+            { "tls-server-name", "api.internal" },
+            { "certificate-authority-data", QString::fromLatin1(ca.toBase64()) },
+            { "proxy-url", "http://proxy.corp:3128" },
+            { "config", QJsonObject { { "audience", "dev" }, { "n", 2 } } } };
         QCOMPARE(info.value("spec").toObject().value("cluster").toObject(), expectedCluster);
         QCOMPARE(info.value("spec").toObject().value("interactive"), QJsonValue(false));
     }
 
     void sourceDestroyedWhileRunning()
     {
-        auto plugin = source(config({"slow"}));
+        auto plugin = source(config({ "slow" }));
         bool called = false;
         QObject context;
         plugin->obtain(&context, [&](const CredentialResult &) { called = true; });

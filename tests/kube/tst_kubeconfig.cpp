@@ -30,18 +30,19 @@ private slots:
     {
         KubeconfigLoader::Options options;
         options.homeDir = "/home/u";
-        QCOMPARE(KubeconfigLoader::searchPaths(options), QStringList{"/home/u/.kube/config"});
+        QCOMPARE(KubeconfigLoader::searchPaths(options), QStringList { "/home/u/.kube/config" });
 
         options.kubeconfigEnv = "/a/one:/b/two::/a/one:/c/three:/b/two";
-        QCOMPARE(KubeconfigLoader::searchPaths(options), (QStringList{"/a/one", "/b/two", "/c/three"}));
+        QCOMPARE(KubeconfigLoader::searchPaths(options), (QStringList { "/a/one", "/b/two", "/c/three" }));
 
         options.explicitPath = "/x/explicit";
-        QCOMPARE(KubeconfigLoader::searchPaths(options), QStringList{"/x/explicit"});
+        QCOMPARE(KubeconfigLoader::searchPaths(options), QStringList { "/x/explicit" });
 
         // Relative entries become absolute against the working directory.
         KubeconfigLoader::Options relative;
         relative.kubeconfigEnv = "rel/config";
-        QCOMPARE(KubeconfigLoader::searchPaths(relative), QStringList{QDir::current().absoluteFilePath("rel/config")});
+        QCOMPARE(KubeconfigLoader::searchPaths(relative),
+            QStringList { QDir::current().absoluteFilePath("rel/config") });
     }
 
     void mergeFirstWins()
@@ -50,10 +51,10 @@ private slots:
         const QString second = kData + "/merge/sub/second.yaml";
         const QString third = kData + "/merge/third.yaml";
         const QString missing = kData + "/merge/does-not-exist.yaml";
-        const auto result = KubeconfigLoader::load(envOptions({first, missing, second, first, third}));
+        const auto result = KubeconfigLoader::load(envOptions({ first, missing, second, first, third }));
         QVERIFY2(result.config, qPrintable(result.error));
         const Kubeconfig &config = *result.config;
-        QCOMPARE(config.files, (QStringList{first, second, third}));
+        QCOMPARE(config.files, (QStringList { first, second, third }));
 
         // current-context: the first non-empty value (second; first's is "").
         QCOMPARE(config.currentContext, "from-second");
@@ -76,7 +77,7 @@ private slots:
         QCOMPARE(sharedContext->cluster, "shared");
         QCOMPARE(sharedContext->nameSpace, "first-ns");
 
-        QCOMPARE(config.contextNames(), (QStringList{"shared", "from-second", "from-third"}));
+        QCOMPARE(config.contextNames(), (QStringList { "shared", "from-second", "from-third" }));
         QCOMPARE(config.clusters.size(), 3);
         QCOMPARE(config.users.size(), 2);
 
@@ -97,7 +98,7 @@ private slots:
     void currentContextFromLaterFile()
     {
         const auto result = KubeconfigLoader::load(
-            envOptions({kData + "/merge/third.yaml", kData + "/merge/sub/second.yaml"}));
+            envOptions({ kData + "/merge/third.yaml", kData + "/merge/sub/second.yaml" }));
         QVERIFY2(result.config, qPrintable(result.error));
         QCOMPARE(result.config->currentContext, "from-third");
         // The second file now defines "shared" first.
@@ -108,7 +109,7 @@ private slots:
     void missingFiles()
     {
         // Every KUBECONFIG file missing (and no ~/.kube/config): an empty config.
-        const auto none = KubeconfigLoader::load(envOptions({"/nonexistent/a", "/nonexistent/b"}));
+        const auto none = KubeconfigLoader::load(envOptions({ "/nonexistent/a", "/nonexistent/b" }));
         QVERIFY(none.config);
         QVERIFY(none.config->contexts.isEmpty());
         QVERIFY(none.config->files.isEmpty());
@@ -133,7 +134,7 @@ private slots:
         options.kubeconfigEnv = kData + "/merge/first.yaml";
         const auto result = KubeconfigLoader::load(options);
         QVERIFY2(result.config, qPrintable(result.error));
-        QCOMPARE(result.config->files, QStringList{kData + "/merge/third.yaml"});
+        QCOMPARE(result.config->files, QStringList { kData + "/merge/third.yaml" });
         QVERIFY(!result.config->cluster("shared"));
     }
 
@@ -156,7 +157,7 @@ private slots:
     void badFileInListIsError()
     {
         const QString malformed = kData + "/malformed.yaml";
-        const auto result = KubeconfigLoader::load(envOptions({kData + "/merge/first.yaml", malformed}));
+        const auto result = KubeconfigLoader::load(envOptions({ kData + "/merge/first.yaml", malformed }));
         QVERIFY(!result.config);
         QVERIFY2(result.error.startsWith(malformed + ": line 6, column"), qPrintable(result.error));
     }
@@ -165,9 +166,13 @@ private slots:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("malformed") << "malformed.yaml" << "malformed.yaml: line 6, column 4: invalid YAML: end of map not found";
-        QTest::newRow("truncated") << "truncated.yaml" << "truncated.yaml: line 5, column 27: invalid YAML: illegal EOF in scalar";
-        QTest::newRow("directory") << "merge" << "merge: is a directory, not a kubeconfig file";
+        QTest::newRow("malformed") << "malformed.yaml"
+                                   << "malformed.yaml: line 6, column 4: invalid YAML: end of map not found";
+        QTest::newRow("truncated")
+            << "truncated.yaml"
+            << "truncated.yaml: line 5, column 27: invalid YAML: illegal EOF in scalar";
+        QTest::newRow("directory") << "merge"
+                                   << "merge: is a directory, not a kubeconfig file";
     }
 
     void fileErrors()
@@ -205,38 +210,46 @@ private slots:
         QTest::newRow("top-level-scalar") << QByteArray("hello\n") << "expected a mapping at the top level";
         QTest::newRow("entry-not-map") << QByteArray("clusters:\n- just-a-string\n")
                                        << "clusters[0]: expected a mapping with name and cluster";
-        QTest::newRow("body-not-map") << QByteArray("users:\n- name: a\n  user: [1, 2]\n")
-                                      << "users[0].user: expected a mapping";
+        QTest::newRow("body-not-map")
+            << QByteArray("users:\n- name: a\n  user: [1, 2]\n") << "users[0].user: expected a mapping";
         QTest::newRow("server-is-map") << QByteArray("clusters:\n- name: a\n  cluster:\n    server: {x: 1}\n")
                                        << "clusters[0].cluster.server: expected a string";
-        QTest::newRow("bool-quoted") << QByteArray("clusters:\n- name: a\n  cluster:\n    insecure-skip-tls-verify: \"true\"\n")
-                                     << "clusters[0].cluster.insecure-skip-tls-verify: expected true or false";
-        QTest::newRow("bool-garbage") << QByteArray("clusters:\n- name: a\n  cluster:\n    disable-compression: maybe\n")
-                                      << "clusters[0].cluster.disable-compression: expected true or false";
-        QTest::newRow("base64-garbage")
-            << QByteArray("users:\n- name: a\n  user: {}\n- name: b\n  user: {}\n- name: c\n  user:\n    client-key-data: '%%%not base64!!'\n")
-            << "users[2].user.client-key-data: not valid base64";
+        QTest::newRow("bool-quoted")
+            << QByteArray("clusters:\n- name: a\n  cluster:\n    insecure-skip-tls-verify: \"true\"\n")
+            << "clusters[0].cluster.insecure-skip-tls-verify: expected true or false";
+        QTest::newRow("bool-garbage")
+            << QByteArray("clusters:\n- name: a\n  cluster:\n    disable-compression: maybe\n")
+            << "clusters[0].cluster.disable-compression: expected true or false";
+        QTest::newRow("base64-garbage") << QByteArray(
+            "users:\n- name: a\n  user: {}\n- name: b\n  user: {}\n- name: c\n  user:\n    client-key-data: "
+            "'%%%not base64!!'\n") << "users[2].user.client-key-data: not valid base64";
         QTest::newRow("base64-truncated")
-            << QByteArray("clusters:\n- name: a\n  cluster:\n    certificate-authority-data: TFMwdExT\n    server: x\n")
+            << QByteArray("clusters:\n- name: a\n  cluster:\n    certificate-authority-data: TFMwdExT\n    "
+                          "server: x\n")
                    .replace("TFMwdExT", "TFMwdEx")
             << "clusters[0].cluster.certificate-authority-data: not valid base64";
-        QTest::newRow("base64-unicode")
-            << QByteArray("users:\n- name: a\n  user:\n    client-certificate-data: \"\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\"\n")
-            << "users[0].user.client-certificate-data: not valid base64";
+        QTest::newRow("base64-unicode") << QByteArray(
+            "users:\n- name: a\n  user:\n    client-certificate-data: \"\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\"\n")
+                                        << "users[0].user.client-certificate-data: not valid base64";
         QTest::newRow("as-groups-map") << QByteArray("users:\n- name: a\n  user:\n    as-groups: {a: b}\n")
                                        << "users[0].user.as-groups: expected a list of strings";
-        QTest::newRow("args-nested") << QByteArray("users:\n- name: a\n  user:\n    exec:\n      args: [ok, [nested]]\n")
+        QTest::newRow("args-nested") << QByteArray(
+            "users:\n- name: a\n  user:\n    exec:\n      args: [ok, [nested]]\n")
                                      << "users[0].user.exec.args[1]: expected a string";
-        QTest::newRow("env-not-list") << QByteArray("users:\n- name: a\n  user:\n    exec:\n      env: {A: b}\n")
-                                      << "users[0].user.exec.env: expected a list of {name, value}";
-        QTest::newRow("env-bad-name") << QByteArray("users:\n- name: a\n  user:\n    exec:\n      env:\n      - {name: 'A=B', value: c}\n")
-                                      << "users[0].user.exec.env[0].name: not a valid environment variable name";
+        QTest::newRow("env-not-list")
+            << QByteArray("users:\n- name: a\n  user:\n    exec:\n      env: {A: b}\n")
+            << "users[0].user.exec.env: expected a list of {name, value}";
+        QTest::newRow("env-bad-name")
+            << QByteArray(
+                   "users:\n- name: a\n  user:\n    exec:\n      env:\n      - {name: 'A=B', value: c}\n")
+            << "users[0].user.exec.env[0].name: not a valid environment variable name";
         QTest::newRow("exec-not-map") << QByteArray("users:\n- name: a\n  user:\n    exec: kubelogin\n")
                                       << "users[0].user.exec: expected a mapping";
-        QTest::newRow("duplicate-name") << QByteArray("contexts:\n- name: a\n  context: {}\n- name: b\n- name: a\n")
-                                        << "contexts[2].name: duplicate name \"a\" (already defined at contexts[0])";
-        QTest::newRow("current-context-list") << QByteArray("current-context: [a]\n")
-                                              << "current-context: expected a string";
+        QTest::newRow("duplicate-name")
+            << QByteArray("contexts:\n- name: a\n  context: {}\n- name: b\n- name: a\n")
+            << "contexts[2].name: duplicate name \"a\" (already defined at contexts[0])";
+        QTest::newRow("current-context-list")
+            << QByteArray("current-context: [a]\n") << "current-context: expected a string";
         QTest::newRow("deep-nesting") << QByteArray(5000, '[') << "line ";
         QTest::newRow("tab-indent") << QByteArray("clusters:\n\t- name: a\n") << "line 2, column ";
     }
@@ -324,14 +337,15 @@ contexts:
         QVERIFY(c.disableCompression);
         QCOMPARE(c.execExtension.toObject().value("audience").toString(), "kassert");
         QCOMPARE(c.execExtension.toObject().value("retries").toDouble(), 3.0);
-        QCOMPARE(c.execExtension.toObject().value("nested").toObject().value("on").toArray().at(1).toString(), "x");
+        QCOMPARE(c.execExtension.toObject().value("nested").toObject().value("on").toArray().at(1).toString(),
+            "x");
         const KubeconfigUser &u = *result.config->user("u");
         QCOMPARE(u.clientCertificateData, "hello");
         QCOMPARE(u.clientKeyData, "world");
         QCOMPARE(u.username, "alice");
         QCOMPARE(u.password, "s3cret");
         QCOMPARE(u.impersonate, "bob");
-        QCOMPARE(u.impersonateGroups, (QStringList{"dev", "ops"}));
+        QCOMPARE(u.impersonateGroups, (QStringList { "dev", "ops" }));
         QVERIFY(u.authProvider);
         QCOMPARE(u.authProvider->name, "oidc");
         QCOMPARE(u.authProvider->config.value("client-id"), "kassert");
@@ -339,7 +353,7 @@ contexts:
         QVERIFY(e.exec);
         QCOMPARE(e.exec->apiVersion, "client.authentication.k8s.io/v1beta1");
         QCOMPARE(e.exec->command, "kubelogin");
-        QCOMPARE(e.exec->args, (QStringList{"get-token", "--server-id", "1"}));
+        QCOMPARE(e.exec->args, (QStringList { "get-token", "--server-id", "1" }));
         QCOMPARE(e.exec->env.size(), 2);
         QCOMPARE(e.exec->env.at(0).name, "FOO");
         QCOMPARE(e.exec->env.at(0).value, "bar");
@@ -368,13 +382,15 @@ contexts:
         // Each level doubles through aliases; a naive walk would visit 2^30 nodes.
         QByteArray yaml = "a0: &a0 [x, y]\n";
         for (int i = 1; i <= 30; ++i)
-            yaml += "a" + QByteArray::number(i) + ": &a" + QByteArray::number(i) + " [*a" + QByteArray::number(i - 1)
-                    + ", *a" + QByteArray::number(i - 1) + "]\n";
-        yaml += "clusters:\n- name: c\n  cluster:\n    extensions:\n    - name: client.authentication.k8s.io/exec\n"
+            yaml += "a" + QByteArray::number(i) + ": &a" + QByteArray::number(i) + " [*a"
+                + QByteArray::number(i - 1) + ", *a" + QByteArray::number(i - 1) + "]\n";
+        yaml += "clusters:\n- name: c\n  cluster:\n    extensions:\n    - name: "
+                "client.authentication.k8s.io/exec\n"
                 "      extension: *a30\n";
         const auto result = KubeconfigLoader::parse(yaml, "/cfg/config");
         QVERIFY(!result.config);
-        QCOMPARE(result.error, "/cfg/config: clusters[0].cluster.extensions[0].extension: too deeply nested or too large");
+        QCOMPARE(result.error,
+            "/cfg/config: clusters[0].cluster.extensions[0].extension: too deeply nested or too large");
     }
 
     void garbageNeverCrashes()

@@ -17,12 +17,14 @@ QByteArray twoContexts(const QByteArray &devServer = "https://dev.example:6443")
 {
     return "current-context: dev\n"
            "clusters:\n"
-           "- name: dev\n  cluster: {server: '" + devServer + "'}\n"
-           "- name: prod\n  cluster: {server: 'https://prod.example'}\n"
-           "users:\n- name: me\n  user: {token: SECRET-token}\n"
-           "contexts:\n"
-           "- name: dev\n  context: {cluster: dev, user: me, namespace: team-dev}\n"
-           "- name: prod\n  context: {cluster: prod, user: me}\n";
+           "- name: dev\n  cluster: {server: '"
+        + devServer
+        + "'}\n"
+          "- name: prod\n  cluster: {server: 'https://prod.example'}\n"
+          "users:\n- name: me\n  user: {token: SECRET-token}\n"
+          "contexts:\n"
+          "- name: dev\n  context: {cluster: dev, user: me, namespace: team-dev}\n"
+          "- name: prod\n  context: {cluster: prod, user: me}\n";
 }
 
 } // namespace
@@ -59,7 +61,7 @@ private slots:
         QSignalSpy switched(&contexts, &KubeContexts::switched);
         QVERIFY(contexts.start());
         QCOMPARE(listed.size(), 1);
-        QCOMPARE(listed.first().at(0).toStringList(), (QStringList{"dev", "prod"}));
+        QCOMPARE(listed.first().at(0).toStringList(), (QStringList { "dev", "prod" }));
         QCOMPARE(listed.first().at(1).toString(), "dev");
         QCOMPARE(switched.size(), 1);
         const ClusterAccess access = switched.first().at(0).value<ClusterAccess>();
@@ -148,21 +150,23 @@ private slots:
         // A new file in KUBECONFIG adds contexts; the active one is untouched.
         QVERIFY(writeFile(m_extra, "contexts:\n- name: staging\n  context: {cluster: prod}\n"));
         QVERIFY(contexts.reload());
-        QCOMPARE(listed.last().at(0).toStringList(), (QStringList{"dev", "prod", "staging"}));
+        QCOMPARE(listed.last().at(0).toStringList(), (QStringList { "dev", "prod", "staging" }));
         QCOMPARE(switched.size(), 0);
 
         // The active context's cluster changed: a fresh access.
         QVERIFY(writeFile(m_main, twoContexts("https://dev2.example:6443")));
         QVERIFY(contexts.reload());
         QCOMPARE(switched.size(), 1);
-        QCOMPARE(switched.last().at(0).value<ClusterAccess>().target.server, QUrl("https://dev2.example:6443"));
+        QCOMPARE(
+            switched.last().at(0).value<ClusterAccess>().target.server, QUrl("https://dev2.example:6443"));
 
         // A broken file: the error, and the previous config stays.
         QVERIFY(writeFile(m_main, "clusters: [\n"));
         QVERIFY(!contexts.reload());
         QCOMPARE(loadFailed.size(), 1);
-        QVERIFY2(loadFailed.first().at(0).toString().startsWith(m_main + ": line "), qPrintable(contexts.lastError()));
-        QCOMPARE(contexts.contextNames(), (QStringList{"dev", "prod", "staging"}));
+        QVERIFY2(loadFailed.first().at(0).toString().startsWith(m_main + ": line "),
+            qPrintable(contexts.lastError()));
+        QCOMPARE(contexts.contextNames(), (QStringList { "dev", "prod", "staging" }));
         QVERIFY(contexts.access());
 
         // The active context disappeared.
@@ -183,7 +187,8 @@ private slots:
         QSignalSpy failed(&contexts, &KubeContexts::switchFailed);
         QVERIFY(!contexts.start());
         QCOMPARE(failed.size(), 1);
-        QCOMPARE(contexts.lastError(), "no kubeconfig found: set KUBECONFIG, create ~/.kube/config or pass --kubeconfig");
+        QCOMPARE(contexts.lastError(),
+            "no kubeconfig found: set KUBECONFIG, create ~/.kube/config or pass --kubeconfig");
 
         KubeconfigLoader::Options explicitMissing;
         explicitMissing.explicitPath = m_dir.filePath("missing-explicit");
