@@ -135,7 +135,8 @@ QString SuiteMetricsQuery::valuesQuery() const
 
 QString SuiteMetricsQuery::timestampsQuery() const
 {
-    return u"timestamp("_s + valuesQuery() + u')';
+    // timestamp() drops __name__; keep it as another label so the series stay distinct.
+    return u"timestamp(label_replace("_s + valuesQuery() + u", \"kassert_metric\", \"$1\", \"__name__\", \"(.+)\"))"_s;
 }
 
 QString SuiteMetricsQuery::healthQuery() const

@@ -84,7 +84,8 @@ private slots:
         QCOMPARE(query.healthQuery(), "up{endpoint=\"assert\"} or up{job=\"metrics\"}");
         query.setNamespace("sh\"op");
         QVERIFY(query.valuesQuery().endsWith(",namespace=\"sh\\\"op\"}"));
-        QCOMPARE(query.timestampsQuery(), "timestamp(" + query.valuesQuery() + ")");
+        QCOMPARE(query.timestampsQuery(),
+                 "timestamp(label_replace(" + query.valuesQuery() + ", \"kassert_metric\", \"$1\", \"__name__\", \"(.+)\"))");
         QCOMPARE(query.healthQuery(), "up{endpoint=\"assert\",namespace=\"sh\\\"op\"} or up{job=\"metrics\",namespace=\"sh\\\"op\"}");
     }
 
