@@ -9,6 +9,8 @@
 #include <QJsonDocument>
 #include <QSslKey>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -314,6 +316,10 @@ ClusterAccessResult ClusterAccessBuilder::build(const Kubeconfig &config, const 
 
     Credential credential;
     if (!user->token.isEmpty()) {
+        // The token goes into a header: a line break would split or smuggle headers.
+        if (std::any_of(user->token.cbegin(), user->token.cend(),
+                [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; }))
+            return { std::nullopt, userWhere("token") + u": contains control characters"_s };
         credential.bearerToken = user->token.toUtf8();
     } else if (!user->username.isEmpty() || !user->password.isEmpty()) {
         credential.basicUser = user->username.toUtf8();

@@ -120,6 +120,11 @@ QStringList KubeconfigValidator::validateContext(const Kubeconfig &config, const
     if (!context) {
         const QString files
             = config.files.isEmpty() ? u"(no kubeconfig file found)"_s : config.files.join(u", "_s);
+        // A stale current-context is a mistake in one file: name that file and field.
+        if (contextName == config.currentContext && !config.currentContextFile.isEmpty()) {
+            return { config.currentContextFile
+                + u": current-context: context \"%1\" is not defined in %2"_s.arg(contextName, files) };
+        }
         return { u"context \"%1\" is not defined in %2"_s.arg(contextName, files) };
     }
     QStringList problems;

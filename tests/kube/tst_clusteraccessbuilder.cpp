@@ -127,6 +127,9 @@ private slots:
         QCOMPARE(buildFrom(kubeconfig(kServer, ""), options).error,
             "context \"nope\" is not defined in /cfg/config");
         QCOMPARE(
+            buildFrom(kubeconfig(kServer, "").replace("current-context: c", "current-context: stale")).error,
+            "/cfg/config: current-context: context \"stale\" is not defined in /cfg/config");
+        QCOMPARE(
             buildFrom("contexts: []\n").error, "/cfg/config: current-context is not set; choose a context");
         QCOMPARE(ClusterAccessBuilder::build(Kubeconfig(), {}).error,
             "no kubeconfig found: set KUBECONFIG, create ~/.kube/config or pass --kubeconfig");
@@ -320,6 +323,9 @@ private slots:
                 + "\n"
             << "/cfg/config: users[0].user.client-key-data: not a PEM RSA or EC private key (or it is "
                "encrypted)";
+        QTest::newRow("token-newline")
+            << kServer << QByteArray("    token: \"SECRET-a\\r\\nX-Injected: 1\"\n")
+            << "/cfg/config: users[0].user.token: contains control characters";
         QTest::newRow("tokenFile-missing")
             << kServer << QByteArray("    tokenFile: /nonexistent/token\n")
             << "/cfg/config: users[0].user.tokenFile: cannot read /nonexistent/token: "
