@@ -121,6 +121,17 @@ void SuiteTracker::replacePods(const QList<PodInfo> &pods)
     refresh(touched, created);
 }
 
+void SuiteTracker::clear()
+{
+    const QList<SuiteKey> keys = m_suites.keys();
+    m_suites.clear();
+    m_suiteOfPod.clear();
+    m_lastDecisive.clear();
+    m_podsSynced = false;
+    for (const SuiteKey &key : keys)
+        emit suiteRemoved(key);
+}
+
 void SuiteTracker::upsertPod(const PodInfo &pod)
 {
     QSet<SuiteKey> touched;

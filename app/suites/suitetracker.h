@@ -31,6 +31,9 @@ public:
 
     // Pods: a full list replaces what is known (after a list or relist); events update.
     void replacePods(const QList<PodInfo> &pods);
+    // Forgets everything (another context or namespace): every suite is removed, and no
+    // turn is reported for what was known before.
+    void clear();
     void upsertPod(const PodInfo &pod);
     void removePod(const QString &nameSpace, const QString &name);
 

@@ -212,6 +212,26 @@ private slots:
         QCOMPARE(tracker().keys().constFirst().name, "checkout");
     }
 
+    void clearForgetsEverythingWithoutTurns()
+    {
+        const PodInfo pod = TestPods::running("shop", "checkout");
+        tracker().replacePods({pod});
+        tracker().applyPrometheusSnapshot({{ref(pod), sample(0, 8, 3, m_now)}});
+        QSignalSpy removed(&tracker(), &SuiteTracker::suiteRemoved);
+        QSignalSpy turned(&tracker(), &SuiteTracker::suiteTurned);
+        tracker().clear();
+        QCOMPARE(removed.size(), 1);
+        QVERIFY(tracker().keys().isEmpty());
+        QVERIFY(!tracker().suiteOfPod("shop", pod.name));
+
+        // The same suite in the next context starts without memory: failing at first
+        // sight is not a pass->fail turn.
+        tracker().replacePods({pod});
+        tracker().applyPrometheusSnapshot({{ref(pod), sample(2, 8, 6, m_now)}});
+        QCOMPARE(stateOf("shop", "checkout"), RunState::Failed);
+        QCOMPARE(turned.size(), 0);
+    }
+
     void seriesWithoutPodsBecomeSuites()
     {
         tracker().setNamespaceFilter("shop");
