@@ -41,6 +41,11 @@ if mode == "token":
     if os.environ.get("PLUGIN_EXPIRY"):
         status["expirationTimestamp"] = os.environ["PLUGIN_EXPIRY"]
     emit(status)
+elif mode == "env-token":
+    emit({"token": os.environ["PLUGIN_TOKEN"]})
+elif mode == "stale-then-env":
+    # The first run hands out a token the server rejects (401), later runs the real one.
+    emit({"token": "secret-token-stale" if run == 1 else os.environ["PLUGIN_TOKEN"]})
 elif mode == "cert":
     emit({"clientCertificateData": read(sys.argv[2]), "clientKeyData": read(sys.argv[3])})
 elif mode == "only-cert":
