@@ -1,6 +1,7 @@
 #include "session/democluster.h"
 
 #include "session/demomonitoringconfig.h"
+#include "session/demoprocess.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -15,25 +16,17 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QProcess>
-#include <QProcessEnvironment>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 
-#include <csignal>
-#include <unistd.h>
-#if defined(Q_OS_LINUX)
-#include <sys/prctl.h>
-#endif
-
 using namespace Qt::StringLiterals;
 
 namespace {
 
 constexpr qsizetype MaxReadyLineBytes = 64 * 1024;
-constexpr qsizetype LogTailBytes = 4096;
 constexpr int ProbeIntervalMs = 250;
 constexpr int ProbeAttempts = 120; // 30 s for Prometheus or Alertmanager to answer /-/ready
 constexpr int ControlTimeoutMs = 15000;
@@ -62,39 +55,26 @@ quint16 freeLoopbackPort()
 
 } // namespace
 
-struct DemoCluster::Child {
-    QString name;
-    QProcess *process = nullptr;
-    QByteArray logTail; // stderr, for error messages
-    bool exited = false;
-};
-
 DemoCluster::DemoCluster(QObject *parent)
     : QObject(parent)
-    , m_prometheusCandidates({u"prometheus"_s, u"/usr/bin/prometheus"_s})
-    , m_alertmanagerCandidates({u"prometheus-alertmanager"_s, u"alertmanager"_s, u"/usr/bin/prometheus-alertmanager"_s})
+    , m_prometheusCandidates({ u"prometheus"_s, u"/usr/bin/prometheus"_s })
+    , m_alertmanagerCandidates(
+          { u"prometheus-alertmanager"_s, u"alertmanager"_s, u"/usr/bin/prometheus-alertmanager"_s })
 {
     m_startTimer.setSingleShot(true);
-    connect(&m_startTimer, &QTimer::timeout, this, [this] {
-        fail(tr("the demo API server did not start within %1 s").arg(m_startTimeoutMs / 1000));
-    });
+    connect(&m_startTimer, &QTimer::timeout, this,
+        [this] { fail(tr("the demo API server did not start within %1 s").arg(m_startTimeoutMs / 1000)); });
     m_killTimer.setSingleShot(true);
     connect(&m_killTimer, &QTimer::timeout, this, &DemoCluster::killRemaining);
 }
 
 DemoCluster::~DemoCluster()
 {
-    // Last resort when nobody waited for stop(): SIGTERM gives each child a chance to
-    // exit cleanly while the others are signalled; QProcess's destructor then kills
-    // what is left and reaps it, so nothing outlives this object.
-    for (Child *child : std::as_const(m_children)) {
-        child->process->disconnect(this);
-        if (child->process->state() != QProcess::NotRunning)
-            ::kill(pid_t(child->process->processId()), SIGTERM);
-    }
-    for (Child *child : std::as_const(m_children)) {
-        delete child->process;
-        delete child;
+    // Last resort when nobody waited for stop(): every child gets SIGTERM at once, then
+    // each DemoProcess (a QObject child) kills and reaps what is left of its process.
+    for (DemoProcess *child : std::as_const(m_children)) {
+        child->disconnect(this);
+        child->terminate();
     }
 }
 
@@ -118,9 +98,9 @@ QString DemoCluster::findServerDirectory()
 QList<qint64> DemoCluster::processIds() const
 {
     QList<qint64> ids;
-    for (const Child *child : m_children) {
-        if (child->process->state() != QProcess::NotRunning && child->process->processId() > 0)
-            ids << child->process->processId();
+    for (const DemoProcess *child : m_children) {
+        if (child->processId() > 0)
+            ids << child->processId();
     }
     return ids;
 }
@@ -130,19 +110,19 @@ void DemoCluster::start()
     if (m_state != State::Idle)
         return;
     m_state = State::Starting;
-    const QString python = findProgram({m_python});
+    const QString python = findProgram({ m_python });
     const QString serverDir = m_serverDir.isEmpty() ? findServerDirectory() : m_serverDir;
     // Failures are reported after start() returns, like every later one.
     if (python.isEmpty()) {
-        QTimer::singleShot(0, this, [this] {
-            fail(tr("the demo needs Python 3, but %1 was not found on PATH").arg(m_python));
-        });
+        QTimer::singleShot(0, this,
+            [this] { fail(tr("the demo needs Python 3, but %1 was not found on PATH").arg(m_python)); });
         return;
     }
     if (serverDir.isEmpty() || !QFileInfo(serverDir + u"/server.py"_s).isFile()) {
         QTimer::singleShot(0, this, [this, serverDir] {
             fail(serverDir.isEmpty()
-                    ? tr("the demo cluster (server.py) was not found; set KASSERT_DEMO_DIR to the folder that has it")
+                    ? tr("the demo cluster (server.py) was not found; set KASSERT_DEMO_DIR to the folder "
+                         "that has it")
                     : tr("the demo cluster was not found: %1 has no server.py").arg(serverDir));
         });
         return;
@@ -150,94 +130,41 @@ void DemoCluster::start()
     m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + u"/kassert-demo-XXXXXX"_s);
     if (!m_dir->isValid()) {
         const QString error = m_dir->errorString();
-        QTimer::singleShot(0, this, [this, error] { fail(tr("cannot create a temporary folder: %1").arg(error)); });
+        QTimer::singleShot(
+            0, this, [this, error] { fail(tr("cannot create a temporary folder: %1").arg(error)); });
         return;
     }
     m_network = new QNetworkAccessManager(this);
     m_network->setProxy(QNetworkProxy::NoProxy); // everything is on loopback
     emit progress(tr("Starting the demo Kubernetes API server…"));
     m_server = launch(u"demo API server"_s, python,
-        {serverDir + u"/server.py"_s, u"--state-dir"_s, m_dir->filePath(u"apiserver"_s), u"--seed-demo"_s}, true);
-    connect(m_server->process, &QProcess::readyReadStandardOutput, this, &DemoCluster::readServerOutput);
+        { serverDir + u"/server.py"_s, u"--state-dir"_s, m_dir->filePath(u"apiserver"_s), u"--seed-demo"_s },
+        true);
+    connect(m_server->process(), &QProcess::readyReadStandardOutput, this, &DemoCluster::readServerOutput);
     m_startTimer.start(m_startTimeoutMs);
 }
 
-DemoCluster::Child *DemoCluster::launch(
+DemoProcess *DemoCluster::launch(
     const QString &name, const QString &program, const QStringList &arguments, bool pipes)
 {
-    auto *child = new Child;
-    child->name = name;
-    child->process = new QProcess(this);
+    auto *child = new DemoProcess(name, this);
     m_children << child;
-    QProcess *process = child->process;
-    process->setProgram(program);
-    process->setArguments(arguments);
-    process->setWorkingDirectory(m_dir->path());
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"PYTHONDONTWRITEBYTECODE"_s, u"1"_s); // keep the source tree clean
-    process->setProcessEnvironment(env);
-    if (!pipes) { // logs go to stderr; only the API server talks on stdout and watches stdin
-        process->setStandardInputFile(QProcess::nullDevice());
-        process->setStandardOutputFile(QProcess::nullDevice());
-    }
-#if defined(Q_OS_UNIX)
-    const pid_t parent = ::getpid();
-    // Runs in the forked child before exec: async-signal-safe calls only.
-    process->setChildProcessModifier([parent] {
-#if defined(Q_OS_LINUX)
-        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (::getppid() != parent) // kassert died between fork and prctl
-            ::_exit(1);
-#endif
-    });
-#endif
-    connect(process, &QProcess::readyReadStandardError, this, [child] {
-        child->logTail += child->process->readAllStandardError();
-        if (child->logTail.size() > LogTailBytes)
-            child->logTail = child->logTail.last(LogTailBytes);
-    });
-    connect(process, &QProcess::finished, this, [this, child] { childFinished(child); });
-    connect(process, &QProcess::errorOccurred, this, [this, child](QProcess::ProcessError error) {
-        if (error == QProcess::FailedToStart)
-            childFinished(child);
-    });
-    process->start();
+    connect(child, &DemoProcess::exited, this, [this, child] { childExited(child); });
+    child->start(program, arguments, m_dir->path(), pipes);
     return child;
 }
 
-QString DemoCluster::childError(const Child *child) const
+void DemoCluster::childExited(DemoProcess *child)
 {
-    QString text;
-    const QProcess *p = child->process;
-    if (p->error() == QProcess::FailedToStart)
-        text = tr("%1 could not be started: %2").arg(child->name, p->errorString());
-    else if (p->state() != QProcess::NotRunning)
-        text = tr("%1 is running but does not answer").arg(child->name);
-    else if (p->exitStatus() == QProcess::CrashExit)
-        text = tr("%1 was killed").arg(child->name);
-    else
-        text = tr("%1 exited with code %2").arg(child->name).arg(p->exitCode());
-    const QString log = QString::fromUtf8(child->logTail).trimmed();
-    if (!log.isEmpty())
-        text += u": "_s + log.split(u'\n').last();
-    return text;
-}
-
-void DemoCluster::childFinished(Child *child)
-{
-    if (child->exited)
-        return;
-    child->exited = true;
     if (m_state == State::Starting && child == m_server) {
-        fail(childError(child));
+        fail(child->errorText());
     } else if (m_state == State::Ready) {
-        emit progress(tr("Demo: %1").arg(childError(child)));
+        emit progress(tr("Demo: %1").arg(child->errorText()));
     }
     // Prometheus or Alertmanager dying while starting is noticed by its readiness probe.
     if (m_state == State::Stopping || m_state == State::Failed) {
-        if (processIds().isEmpty() && std::all_of(m_children.cbegin(), m_children.cend(), [](const Child *c) {
-                return c->exited;
-            })) {
+        if (std::all_of(m_children.cbegin(), m_children.cend(),
+                [](const DemoProcess *c) { return c->hasExited(); })) {
             m_killTimer.stop();
             if (m_state == State::Stopping)
                 m_state = State::Stopped;
@@ -250,7 +177,7 @@ void DemoCluster::readServerOutput()
 {
     if (m_state != State::Starting || m_server == nullptr)
         return;
-    m_serverStdout += m_server->process->readAllStandardOutput();
+    m_serverStdout += m_server->process()->readAllStandardOutput();
     const qsizetype end = m_serverStdout.indexOf('\n');
     if (end < 0) {
         if (m_serverStdout.size() > MaxReadyLineBytes)
@@ -291,7 +218,8 @@ void DemoCluster::serverReady(const QByteArray &line)
 bool DemoCluster::writePrivateFile(const QString &path, const QByteArray &data, QString *error)
 {
     QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate, QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+    if (!file.open(
+            QIODevice::WriteOnly | QIODevice::Truncate, QFileDevice::ReadOwner | QFileDevice::WriteOwner)
         || file.write(data) != data.size() || !file.flush()) {
         *error = tr("cannot write %1: %2").arg(path, file.errorString());
         return false;
@@ -317,9 +245,9 @@ void DemoCluster::startAlertmanager()
     }
     emit progress(tr("Starting Alertmanager…"));
     m_alertmanager = launch(u"Alertmanager"_s, program,
-        {u"--config.file="_s + config, u"--storage.path="_s + m_dir->filePath(u"alertmanager-data"_s),
+        { u"--config.file="_s + config, u"--storage.path="_s + m_dir->filePath(u"alertmanager-data"_s),
             u"--web.listen-address=127.0.0.1:%1"_s.arg(port), u"--cluster.listen-address="_s,
-            u"--log.level=warn"_s},
+            u"--log.level=warn"_s },
         false);
     const QUrl url(u"http://127.0.0.1:%1"_s.arg(port));
     probeReady(m_alertmanager, url, [this, url](bool ok, const QString &error) {
@@ -345,7 +273,8 @@ void DemoCluster::startPrometheus()
     const quint16 amPort = m_alertmanagerUrl.isEmpty() ? 0 : quint16(m_alertmanagerUrl.port());
     QString error;
     if (port == 0 || !writePrivateFile(rules, DemoMonitoringConfig::rules(), &error)
-        || !writePrivateFile(config, DemoMonitoringConfig::prometheus(quint16(m_apiUrl.port()), m_caFile, m_tokenFile, rules, amPort),
+        || !writePrivateFile(config,
+            DemoMonitoringConfig::prometheus(quint16(m_apiUrl.port()), m_caFile, m_tokenFile, rules, amPort),
             &error)) {
         m_notes << tr("Prometheus was not started: %1").arg(port == 0 ? tr("no free port") : error);
         registerServices();
@@ -353,9 +282,9 @@ void DemoCluster::startPrometheus()
     }
     emit progress(tr("Starting Prometheus…"));
     m_prometheus = launch(u"Prometheus"_s, program,
-        {u"--config.file="_s + config, u"--storage.tsdb.path="_s + m_dir->filePath(u"prometheus-data"_s),
+        { u"--config.file="_s + config, u"--storage.tsdb.path="_s + m_dir->filePath(u"prometheus-data"_s),
             u"--web.listen-address=127.0.0.1:%1"_s.arg(port), u"--storage.tsdb.retention.time=1d"_s,
-            u"--log.level=warn"_s},
+            u"--log.level=warn"_s },
         false);
     const QUrl url(u"http://127.0.0.1:%1"_s.arg(port));
     probeReady(m_prometheus, url, [this, url](bool ok, const QString &error) {
@@ -367,17 +296,20 @@ void DemoCluster::startPrometheus()
     });
 }
 
-void DemoCluster::probeReady(Child *child, const QUrl &url, const ProbeDone &done, int attempt)
+void DemoCluster::probeReady(DemoProcess *child, const QUrl &url, const ProbeDone &done, int attempt)
 {
     if (m_state != State::Starting)
         return;
-    if (child->exited) {
-        done(false, childError(child));
+    if (child->hasExited()) {
+        done(false, child->errorText());
         return;
     }
     if (attempt >= ProbeAttempts) {
-        child->process->terminate(); // useless if it never answers
-        done(false, tr("%1 did not answer within %2 s").arg(child->name).arg(ProbeAttempts * ProbeIntervalMs / 1000));
+        child->terminate(); // useless if it never answers
+        done(false,
+            tr("%1 did not answer within %2 s")
+                .arg(child->name())
+                .arg(ProbeAttempts * ProbeIntervalMs / 1000));
         return;
     }
     QNetworkRequest request(url.resolved(QUrl(u"/-/ready"_s)));
@@ -392,9 +324,8 @@ void DemoCluster::probeReady(Child *child, const QUrl &url, const ProbeDone &don
             done(true, {});
             return;
         }
-        QTimer::singleShot(ProbeIntervalMs, this, [this, child, url, done, attempt] {
-            probeReady(child, url, done, attempt + 1);
-        });
+        QTimer::singleShot(ProbeIntervalMs, this,
+            [this, child, url, done, attempt] { probeReady(child, url, done, attempt + 1); });
     });
 }
 
@@ -416,17 +347,17 @@ void DemoCluster::registerServices()
     });
 }
 
-void DemoCluster::addService(const QString &name, const QString &label, const QUrl &target,
-    const std::function<void()> &next)
+void DemoCluster::addService(
+    const QString &name, const QString &label, const QUrl &target, const std::function<void()> &next)
 {
     if (target.isEmpty()) {
         next();
         return;
     }
-    const QJsonObject args{{u"namespace"_s, u"monitoring"_s}, {u"name"_s, name},
-        {u"labels"_s, QJsonObject{{label, u"true"_s}}},
-        {u"ports"_s, QJsonArray{QJsonObject{{u"name"_s, u"web"_s}, {u"port"_s, target.port()}}}},
-        {u"target"_s, target.toString()}};
+    const QJsonObject args { { u"namespace"_s, u"monitoring"_s }, { u"name"_s, name },
+        { u"labels"_s, QJsonObject { { label, u"true"_s } } },
+        { u"ports"_s, QJsonArray { QJsonObject { { u"name"_s, u"web"_s }, { u"port"_s, target.port() } } } },
+        { u"target"_s, target.toString() } };
     control(u"add-service"_s, args, [this, next](const QJsonObject &, const QString &error) {
         if (!error.isEmpty())
             fail(error);
@@ -456,8 +387,9 @@ void DemoCluster::control(const QString &op, const QJsonObject &args, const Cont
             return;
         }
         const QString why = answer.value(u"error"_s).toString();
-        done({}, tr("the demo API server refused %1: %2")
-                     .arg(op, status != 0 ? u"HTTP %1 %2"_s.arg(status).arg(why) : reply->errorString()));
+        done({},
+            tr("the demo API server refused %1: %2")
+                .arg(op, status != 0 ? u"HTTP %1 %2"_s.arg(status).arg(why) : reply->errorString()));
     });
 }
 
@@ -471,12 +403,15 @@ void DemoCluster::finishStart(const QJsonObject &state)
             namespaces << ns;
     }
     QStringList parts;
-    const QString suitesText = suites.size() == 1 ? tr("1 simulated suite") : tr("%1 simulated suites").arg(suites.size());
-    parts << tr("Demo cluster at %1 with %2 in %3").arg(m_apiUrl.toString(), suitesText, namespaces.join(u", "_s));
+    const QString suitesText
+        = suites.size() == 1 ? tr("1 simulated suite") : tr("%1 simulated suites").arg(suites.size());
+    parts << tr("Demo cluster at %1 with %2 in %3")
+                 .arg(m_apiUrl.toString(), suitesText, namespaces.join(u", "_s));
     if (!m_prometheusUrl.isEmpty())
         parts << tr("Prometheus at %1 scrapes them every 2 s").arg(m_prometheusUrl.toString());
     if (!m_alertmanagerUrl.isEmpty())
-        parts << tr("Alertmanager at %1 gets KubernetesAssertFailed alerts").arg(m_alertmanagerUrl.toString());
+        parts
+            << tr("Alertmanager at %1 gets KubernetesAssertFailed alerts").arg(m_alertmanagerUrl.toString());
     parts << m_notes;
     m_summary = parts.join(u". "_s) + u'.';
     m_state = State::Ready;
@@ -507,14 +442,9 @@ void DemoCluster::stop()
 void DemoCluster::terminateAll()
 {
     bool anyLeft = false;
-    for (Child *child : std::as_const(m_children)) {
-        if (child->exited)
-            continue;
-        anyLeft = true;
-        if (child == m_server)
-            child->process->closeWriteChannel(); // the server also exits on end of stdin
-        if (child->process->processId() > 0)
-            ::kill(pid_t(child->process->processId()), SIGTERM);
+    for (DemoProcess *child : std::as_const(m_children)) {
+        anyLeft = anyLeft || !child->hasExited();
+        child->terminate(); // the API server also exits when its stdin closes
     }
     if (anyLeft) {
         m_killTimer.start(m_killTimeoutMs);
@@ -527,8 +457,6 @@ void DemoCluster::terminateAll()
 
 void DemoCluster::killRemaining()
 {
-    for (Child *child : std::as_const(m_children)) {
-        if (!child->exited)
-            child->process->kill();
-    }
+    for (DemoProcess *child : std::as_const(m_children))
+        child->kill();
 }

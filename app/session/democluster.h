@@ -11,9 +11,9 @@
 #include <functional>
 #include <memory>
 
+class DemoProcess;
 class QJsonObject;
 class QNetworkAccessManager;
-class QProcess;
 class QTemporaryDir;
 
 // `kassert --demo`: a local stand-in cluster so a newcomer sees everything working.
@@ -63,7 +63,7 @@ public:
     State state() const { return m_state; }
     QString kubeconfigPath() const { return m_kubeconfig; }
     QUrl apiServerUrl() const { return m_apiUrl; }
-    QUrl prometheusUrl() const { return m_prometheusUrl; }     // empty when absent
+    QUrl prometheusUrl() const { return m_prometheusUrl; } // empty when absent
     QUrl alertmanagerUrl() const { return m_alertmanagerUrl; } // empty when absent
     QString summary() const { return m_summary; }
     QList<qint64> processIds() const; // of the children still running
@@ -79,19 +79,19 @@ signals:
     void stopped(); // every child has exited
 
 private:
-    struct Child;
-
     void fail(const QString &error);
-    Child *launch(const QString &name, const QString &program, const QStringList &arguments, bool pipes);
-    void childFinished(Child *child);
+    DemoProcess *launch(
+        const QString &name, const QString &program, const QStringList &arguments, bool pipes);
+    void childExited(DemoProcess *child);
     void readServerOutput();
     void serverReady(const QByteArray &line);
     void startAlertmanager();
     void startPrometheus();
     using ProbeDone = std::function<void(bool ok, const QString &error)>;
-    void probeReady(Child *child, const QUrl &url, const ProbeDone &done, int attempt = 0);
+    void probeReady(DemoProcess *child, const QUrl &url, const ProbeDone &done, int attempt = 0);
     void registerServices();
-    void addService(const QString &name, const QString &label, const QUrl &target, const std::function<void()> &next);
+    void addService(
+        const QString &name, const QString &label, const QUrl &target, const std::function<void()> &next);
     // POST /_test/<op>; error is empty on success.
     using ControlDone = std::function<void(const QJsonObject &answer, const QString &error)>;
     void control(const QString &op, const QJsonObject &args, const ControlDone &done);
@@ -99,7 +99,6 @@ private:
     void terminateAll();
     void killRemaining();
     bool writePrivateFile(const QString &path, const QByteArray &data, QString *error);
-    QString childError(const Child *child) const;
 
     State m_state = State::Idle;
     QString m_serverDir, m_python = QStringLiteral("python3");
@@ -108,10 +107,10 @@ private:
     int m_killTimeoutMs = DefaultKillTimeoutMs;
 
     std::unique_ptr<QTemporaryDir> m_dir;
-    QList<Child *> m_children;
-    Child *m_server = nullptr;
-    Child *m_prometheus = nullptr;
-    Child *m_alertmanager = nullptr;
+    QList<DemoProcess *> m_children;
+    DemoProcess *m_server = nullptr;
+    DemoProcess *m_prometheus = nullptr;
+    DemoProcess *m_alertmanager = nullptr;
     QNetworkAccessManager *m_network = nullptr;
     QTimer m_startTimer, m_killTimer;
 

@@ -33,8 +33,8 @@ QByteArray yamlQuoted(const QString &text)
     return out + '"';
 }
 
-QByteArray prometheus(quint16 apiPort, const QString &caFile, const QString &tokenFile, const QString &rulesFile,
-    quint16 alertmanagerPort)
+QByteArray prometheus(quint16 apiPort, const QString &caFile, const QString &tokenFile,
+    const QString &rulesFile, quint16 alertmanagerPort)
 {
     QByteArray yaml = "global:\n"
                       "  scrape_interval: 2s\n"
@@ -74,7 +74,8 @@ QByteArray rules()
            "        labels:\n"
            "          severity: warning\n"
            "        annotations:\n"
-           "          summary: '{{ $labels.namespace }}/{{ $labels.pod }}: {{ $value }} failing assertion(s)'\n";
+           "          summary: '{{ $labels.namespace }}/{{ $labels.pod }}: {{ $value }} failing "
+           "assertion(s)'\n";
 }
 
 QByteArray alertmanager()

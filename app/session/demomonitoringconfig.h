@@ -10,8 +10,8 @@ namespace DemoMonitoringConfig {
 // Scrapes the suite pods every 2 s through the demo API server's pod proxy, found by its
 // HTTP service discovery; TLS with caFile, the bearer token read from tokenFile.
 // alertmanagerPort 0: no alerting section.
-QByteArray prometheus(quint16 apiPort, const QString &caFile, const QString &tokenFile, const QString &rulesFile,
-    quint16 alertmanagerPort);
+QByteArray prometheus(quint16 apiPort, const QString &caFile, const QString &tokenFile,
+    const QString &rulesFile, quint16 alertmanagerPort);
 
 // KubernetesAssertFailed: assertions_failed > 0, for 0s, severity warning, a summary.
 QByteArray rules();

@@ -70,8 +70,8 @@ Kubeconfig readKubeconfig(const QString &path)
     k.server = QUrl(QString::fromStdString(cluster["server"].as<std::string>()));
     k.token = QByteArray::fromStdString(root["users"][0]["user"]["token"].as<std::string>());
     k.ssl = QSslConfiguration::defaultConfiguration();
-    k.ssl.setCaCertificates(
-        QSslCertificate::fromPath(QString::fromStdString(cluster["certificate-authority"].as<std::string>())));
+    k.ssl.setCaCertificates(QSslCertificate::fromPath(
+        QString::fromStdString(cluster["certificate-authority"].as<std::string>())));
     return k;
 }
 
@@ -95,7 +95,7 @@ Answer get(QNetworkAccessManager &nam, const QUrl &url, const Kubeconfig *auth =
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();
-    Answer a{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+    Answer a { reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll() };
     reply->deleteLater();
     return a;
 }
@@ -119,10 +119,11 @@ private slots:
 
     void configQuotesPathsAndKeepsTheTokenInItsFile()
     {
-        QCOMPARE(DemoMonitoringConfig::yamlQuoted(u"a\"b\\c\nd\x01"_s), QByteArray("\"a\\\"b\\\\c\\x0ad\\x01\""));
+        QCOMPARE(
+            DemoMonitoringConfig::yamlQuoted(u"a\"b\\c\nd\x01"_s), QByteArray("\"a\\\"b\\\\c\\x0ad\\x01\""));
         QCOMPARE(DemoMonitoringConfig::yamlQuoted(u"ä €"_s), QByteArray("\"ä €\""));
-        const QByteArray yaml =
-            DemoMonitoringConfig::prometheus(4321, u"/t/ca\".crt"_s, u"/t/tok: en"_s, u"/t/rules.yml"_s, 9999);
+        const QByteArray yaml = DemoMonitoringConfig::prometheus(
+            4321, u"/t/ca\".crt"_s, u"/t/tok: en"_s, u"/t/rules.yml"_s, 9999);
         const YAML::Node root = YAML::Load(yaml.toStdString());
         QCOMPARE(root["global"]["scrape_interval"].as<std::string>(), "2s");
         const YAML::Node job = root["scrape_configs"][0];
@@ -135,8 +136,10 @@ private slots:
         QCOMPARE(root["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"][0].as<std::string>(),
             "127.0.0.1:9999");
         QCOMPARE(root["rule_files"][0].as<std::string>(), "/t/rules.yml");
-        QVERIFY(!YAML::Load(DemoMonitoringConfig::prometheus(1, u"c"_s, u"t"_s, u"r"_s, 0).toStdString())["alerting"]);
-        const YAML::Node rule = YAML::Load(DemoMonitoringConfig::rules().toStdString())["groups"][0]["rules"][0];
+        QVERIFY(!YAML::Load(
+            DemoMonitoringConfig::prometheus(1, u"c"_s, u"t"_s, u"r"_s, 0).toStdString())["alerting"]);
+        const YAML::Node rule
+            = YAML::Load(DemoMonitoringConfig::rules().toStdString())["groups"][0]["rules"][0];
         QCOMPARE(rule["alert"].as<std::string>(), "KubernetesAssertFailed");
         QCOMPARE(rule["expr"].as<std::string>(), "assertions_failed > 0");
         QCOMPARE(rule["labels"]["severity"].as<std::string>(), "warning");
@@ -236,7 +239,7 @@ private slots:
     void withoutPrometheusIsReadyAndSaysSo()
     {
         DemoCluster demo;
-        demo.setPrometheusPrograms({u"kassert-no-such-prometheus"_s});
+        demo.setPrometheusPrograms({ u"kassert-no-such-prometheus"_s });
         demo.setAlertmanagerPrograms({});
         QSignalSpy ready(&demo, &DemoCluster::ready);
         QSignalSpy failed(&demo, &DemoCluster::failed);
@@ -254,7 +257,8 @@ private slots:
         nam.setProxy(QNetworkProxy::NoProxy);
         const Kubeconfig k = readKubeconfig(ready.at(0).at(0).toString());
         QVERIFY(!summary.contains(QString::fromUtf8(k.token)));
-        const Answer services = get(nam, k.server.resolved(QUrl(u"/api/v1/namespaces/monitoring/services"_s)), &k);
+        const Answer services
+            = get(nam, k.server.resolved(QUrl(u"/api/v1/namespaces/monitoring/services"_s)), &k);
         QCOMPARE(services.status, 200);
         QCOMPARE(podNames(services.json()), QStringList());
 
@@ -339,16 +343,16 @@ void TestDemoCluster::fullDemoWithPrometheusAndAlertmanager()
     QVERIFY(!failing.isEmpty());
 
     // Discovery as in a real cluster: services by label, port `web`.
-    const Answer services =
-        get(nam, k.server.resolved(QUrl(u"/api/v1/services?labelSelector=operated-prometheus%3Dtrue"_s)), &k);
-    QCOMPARE(podNames(services.json()), QStringList{u"prometheus-operated"_s});
-    const Answer amServices =
-        get(nam, k.server.resolved(QUrl(u"/api/v1/services?labelSelector=operated-alertmanager%3Dtrue"_s)), &k);
-    QCOMPARE(podNames(amServices.json()), QStringList{u"alertmanager-operated"_s});
+    const Answer services = get(
+        nam, k.server.resolved(QUrl(u"/api/v1/services?labelSelector=operated-prometheus%3Dtrue"_s)), &k);
+    QCOMPARE(podNames(services.json()), QStringList { u"prometheus-operated"_s });
+    const Answer amServices = get(
+        nam, k.server.resolved(QUrl(u"/api/v1/services?labelSelector=operated-alertmanager%3Dtrue"_s)), &k);
+    QCOMPARE(podNames(amServices.json()), QStringList { u"alertmanager-operated"_s });
 
     // Prometheus scrapes the running suite pods (not pending or crash-looping ones).
     const QUrl prometheus = demo.prometheusUrl();
-    const QStringList running{podOf(u"checkout-api"_s), failing, podOf(u"search"_s), podOf(u"gateway"_s)};
+    const QStringList running { podOf(u"checkout-api"_s), failing, podOf(u"search"_s), podOf(u"gateway"_s) };
     QStringList up;
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
@@ -358,7 +362,8 @@ void TestDemoCluster::fullDemoWithPrometheusAndAlertmanager()
                 if (t[u"health"_s].toString() == u"up"_s && t[u"labels"_s][u"namespace"_s] == u"demo"_s)
                     up << t[u"labels"_s][u"pod"_s].toString();
             }
-            return std::all_of(running.cbegin(), running.cend(), [&up](const QString &p) { return up.contains(p); });
+            return std::all_of(
+                running.cbegin(), running.cend(), [&up](const QString &p) { return up.contains(p); });
         }(),
         20000);
     QVERIFY(!up.contains(podOf(u"reports"_s)));
@@ -382,10 +387,12 @@ void TestDemoCluster::fullDemoWithPrometheusAndAlertmanager()
     // The failing suite fires KubernetesAssertFailed in Alertmanager.
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
-            const Answer alerts =
-                get(nam, demo.alertmanagerUrl().resolved(QUrl(u"/api/v2/alerts?filter=alertname%3D%22KubernetesAssertFailed%22"_s)));
+            const Answer alerts = get(nam,
+                demo.alertmanagerUrl().resolved(
+                    QUrl(u"/api/v2/alerts?filter=alertname%3D%22KubernetesAssertFailed%22"_s)));
             for (const QJsonValue a : QJsonDocument::fromJson(alerts.body).array()) {
-                if (a[u"labels"_s][u"pod"_s].toString() == failing && a[u"status"_s][u"state"_s] == u"active"_s
+                if (a[u"labels"_s][u"pod"_s].toString() == failing
+                    && a[u"status"_s][u"state"_s] == u"active"_s
                     && a[u"labels"_s][u"severity"_s] == u"warning"_s)
                     return true;
             }
@@ -395,13 +402,14 @@ void TestDemoCluster::fullDemoWithPrometheusAndAlertmanager()
 
     // Through the API server's service proxy, as kassert reaches Prometheus in a cluster.
     const Answer proxied = get(nam,
-        k.server.resolved(
-            QUrl(u"/api/v1/namespaces/monitoring/services/prometheus-operated:web/proxy/api/v1/query?query=up"_s)),
+        k.server.resolved(QUrl(
+            u"/api/v1/namespaces/monitoring/services/prometheus-operated:web/proxy/api/v1/query?query=up"_s)),
         &k);
     QCOMPARE(proxied.status, 200);
     QCOMPARE(proxied.json()[u"status"_s].toString(), u"success"_s);
     const Answer amProxied = get(nam,
-        k.server.resolved(QUrl(u"/api/v1/namespaces/monitoring/services/alertmanager-operated:web/proxy/api/v2/status"_s)),
+        k.server.resolved(
+            QUrl(u"/api/v1/namespaces/monitoring/services/alertmanager-operated:web/proxy/api/v2/status"_s)),
         &k);
     QCOMPARE(amProxied.status, 200);
 
