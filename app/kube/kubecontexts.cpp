@@ -2,6 +2,12 @@
 
 #include "kube/clusteraccessbuilder.h"
 
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -36,6 +42,70 @@ KubeContexts::KubeContexts(const KubeconfigLoader::Options &options, QObject *pa
     : QObject(parent)
     , m_options(options)
 {
+    // Editors and tools write in several steps (truncate, write, rename): wait for quiet.
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(250);
+    connect(&m_debounce, &QTimer::timeout, this, &KubeContexts::reloadIfChanged);
+}
+
+void KubeContexts::setWatchFiles(bool watch)
+{
+    if (!watch) {
+        delete m_watcher;
+        m_watcher = nullptr;
+        m_debounce.stop();
+        return;
+    }
+    if (m_watcher)
+        return;
+    m_watcher = new QFileSystemWatcher(this);
+    connect(m_watcher, &QFileSystemWatcher::fileChanged, &m_debounce, qOverload<>(&QTimer::start));
+    connect(m_watcher, &QFileSystemWatcher::directoryChanged, &m_debounce, qOverload<>(&QTimer::start));
+    rewatch();
+}
+
+void KubeContexts::rewatch()
+{
+    if (!m_watcher)
+        return;
+    if (!m_watcher->files().isEmpty())
+        m_watcher->removePaths(m_watcher->files());
+    if (!m_watcher->directories().isEmpty())
+        m_watcher->removePaths(m_watcher->directories());
+    // The directories too: a file replaced by rename, or created later, is seen there.
+    QStringList paths;
+    for (const QString &file : KubeconfigLoader::searchPaths(m_options)) {
+        const QFileInfo info(file);
+        if (info.exists() && !paths.contains(file))
+            paths.append(file);
+        if (info.dir().exists() && !paths.contains(info.absolutePath()))
+            paths.append(info.absolutePath());
+    }
+    if (!paths.isEmpty())
+        m_watcher->addPaths(paths);
+}
+
+QByteArray KubeContexts::fingerprint() const
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const QString &path : KubeconfigLoader::searchPaths(m_options)) {
+        hash.addData(path.toUtf8());
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly)) {
+            hash.addData("\1");
+            hash.addData(file.read(KubeconfigLoader::kMaxFileSize + 1));
+        } else {
+            hash.addData("\0");
+        }
+    }
+    return hash.result();
+}
+
+void KubeContexts::reloadIfChanged()
+{
+    rewatch();
+    if (fingerprint() != m_fingerprint)
+        reload();
 }
 
 void KubeContexts::setNamespaceOverride(const QString &nameSpace)
@@ -62,6 +132,7 @@ QString KubeContexts::nameSpace() const
 
 bool KubeContexts::load()
 {
+    m_fingerprint = fingerprint();
     const KubeconfigResult result = KubeconfigLoader::load(m_options);
     if (!result.config) {
         m_lastError = result.error;

@@ -5,8 +5,11 @@
 
 #include <QObject>
 #include <QProcessEnvironment>
+#include <QTimer>
 
 #include <optional>
+
+class QFileSystemWatcher;
 
 // The runtime choice of cluster context: holds the loaded kubeconfig, lists its contexts,
 // knows which one is active and which namespace we look at (the context's, or the -n
@@ -33,6 +36,10 @@ public:
     // ClusterAccess is rebuilt and re-announced when its definition changed.
     bool reload();
     bool switchContext(const QString &contextName);
+    // Reload by itself when a kubeconfig file changes (`kubectl config use-context`, a
+    // cloud CLI adding a cluster, an editor). Off by default. Events are debounced, and
+    // nothing happens unless a file's content really changed.
+    void setWatchFiles(bool watch);
 
     const Kubeconfig &config() const { return m_config; }
     QStringList contextNames() const { return m_config.contextNames(); }
@@ -52,6 +59,9 @@ signals:
 private:
     bool load();
     bool activate(const QString &contextName);
+    void rewatch();
+    void reloadIfChanged();
+    QByteArray fingerprint() const;
 
     KubeconfigLoader::Options m_options;
     QProcessEnvironment m_environment = QProcessEnvironment::systemEnvironment();
@@ -60,4 +70,7 @@ private:
     QString m_active;
     std::optional<ClusterAccess> m_access;
     QString m_lastError;
+    QFileSystemWatcher *m_watcher = nullptr;
+    QTimer m_debounce;
+    QByteArray m_fingerprint; // of the files' content at the last load
 };

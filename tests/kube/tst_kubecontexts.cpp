@@ -179,6 +179,44 @@ private slots:
         QVERIFY(!contexts.access());
     }
 
+    void watchFiles()
+    {
+        KubeContexts contexts(options());
+        contexts.setWatchFiles(true);
+        QVERIFY(contexts.start());
+        QSignalSpy switched(&contexts, &KubeContexts::switched);
+        QSignalSpy listed(&contexts, &KubeContexts::contextsChanged);
+
+        // Edited in place: the active context's cluster changed.
+        QVERIFY(writeFile(m_main, twoContexts("https://edited.example")));
+        QTRY_COMPARE_WITH_TIMEOUT(switched.size(), 1, 10000);
+        QCOMPARE(switched.last().at(0).value<ClusterAccess>().target.server, QUrl("https://edited.example"));
+
+        // A KUBECONFIG file that did not exist appears.
+        QVERIFY(writeFile(m_extra, "contexts:\n- name: staging\n  context: {cluster: prod}\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(contexts.contextNames().contains("staging"), 10000);
+
+        // Replaced by rename, as editors and kubectl do.
+        const QString temporary = m_dir.filePath("main.yaml.tmp");
+        QVERIFY(writeFile(temporary, twoContexts("https://renamed.example")));
+        QVERIFY(QFile::remove(m_main));
+        QVERIFY(QFile::rename(temporary, m_main));
+        QTRY_COMPARE_WITH_TIMEOUT(switched.size(), 2, 10000);
+        QCOMPARE(switched.last().at(0).value<ClusterAccess>().target.server, QUrl("https://renamed.example"));
+
+        // Touching a file without changing it, or another file in the directory, does nothing.
+        const qsizetype listedBefore = listed.size();
+        QVERIFY(writeFile(m_main, twoContexts("https://renamed.example")));
+        QVERIFY(writeFile(m_dir.filePath("unrelated.txt"), "x"));
+        QTest::qWait(800);
+        QCOMPARE(listed.size(), listedBefore);
+        QCOMPARE(switched.size(), 2);
+
+        // Still watched after the rename: a later in-place edit is seen.
+        QVERIFY(writeFile(m_main, twoContexts("https://again.example")));
+        QTRY_COMPARE_WITH_TIMEOUT(switched.size(), 3, 10000);
+    }
+
     void noConfigAtAll()
     {
         KubeconfigLoader::Options none;
