@@ -235,7 +235,10 @@ void ExecCredentialSource::finish(const CredentialResult &result)
         m_timer = nullptr;
     }
     if (m_process) {
+        // We may be inside one of its signals, and a callback may destroy this source:
+        // unparent it so that cannot delete it synchronously.
         m_process->disconnect(this);
+        m_process->setParent(nullptr);
         m_process->deleteLater();
         m_process = nullptr;
     }

@@ -435,6 +435,26 @@ private slots:
         QCOMPARE(info.value("spec").toObject().value("interactive"), QJsonValue(false));
     }
 
+    void callbackDestroysSource()
+    {
+        // KubeContexts may drop the old ClusterAccess (and this source) from the callback.
+        auto owned = std::make_shared<ExecCredentialSource>(config({ "fail" }));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("KASSERT_PLUGIN_LOG", m_log);
+        owned->setEnvironment(env);
+        QObject context;
+        bool called = false;
+        owned->obtain(&context, [&](const CredentialResult &result) {
+            called = true;
+            QVERIFY(!result.error.isEmpty());
+            owned.reset();
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(called, 20000);
+        QVERIFY(!owned);
+        QCoreApplication::processEvents(); // the QProcess is deleted later, without a crash
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    }
+
     void sourceDestroyedWhileRunning()
     {
         auto plugin = source(config({ "slow" }));
