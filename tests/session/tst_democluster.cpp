@@ -1,6 +1,7 @@
 #include "session/democluster.h"
 #include "session/demomonitoringconfig.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
@@ -11,6 +12,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -20,6 +22,9 @@
 #include <QTimer>
 
 #include <yaml-cpp/yaml.h>
+
+#include <csignal>
+#include <cstdio>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,9 +55,14 @@ QList<qint64> childProcesses()
     return out;
 }
 
+// Gone, or a zombie nobody has reaped yet (it no longer runs).
 bool processAlive(qint64 pid)
 {
-    return QFileInfo::exists(u"/proc/%1"_s.arg(pid));
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    return text.mid(text.lastIndexOf(')') + 2, 1) != "Z";
 }
 
 struct Kubeconfig
@@ -262,7 +272,6 @@ private slots:
         QCOMPARE(services.status, 200);
         QCOMPARE(podNames(services.json()), QStringList());
 
-        // The destructor alone ends every child.
         const QList<qint64> pids = demo.processIds();
         QCOMPARE(pids.size(), 1);
         QSignalSpy stopped(&demo, &DemoCluster::stopped);
@@ -288,6 +297,69 @@ private slots:
         QCOMPARE(pids.size(), 1);
         QVERIFY(!processAlive(pids.first()));
         QCOMPARE(childProcesses(), QList<qint64>());
+    }
+
+    void stopWhileStartingEndsEverything_data()
+    {
+        QTest::addColumn<QString>("stopAt");
+        QTest::newRow("at once") << QString();
+        QTest::newRow("while Prometheus starts") << u"Starting Prometheus"_s;
+    }
+
+    void stopWhileStartingEndsEverything()
+    {
+        QFETCH(QString, stopAt);
+        if (!stopAt.isEmpty() && QStandardPaths::findExecutable(u"prometheus"_s).isEmpty())
+            QSKIP("prometheus is not installed (it is in the toolchain root)");
+        DemoCluster demo;
+        QSignalSpy ready(&demo, &DemoCluster::ready);
+        QSignalSpy failed(&demo, &DemoCluster::failed);
+        QSignalSpy stopped(&demo, &DemoCluster::stopped);
+        QList<qint64> pids;
+        connect(&demo, &DemoCluster::progress, this, [&](const QString &text) {
+            if (!stopAt.isEmpty() && text.startsWith(stopAt)) {
+                pids = demo.processIds();
+                demo.stop();
+            }
+        });
+        demo.start();
+        if (stopAt.isEmpty()) {
+            pids = demo.processIds();
+            demo.stop();
+        }
+        QVERIFY(stopped.wait(30000));
+        QCOMPARE(demo.state(), DemoCluster::State::Stopped);
+        QVERIFY(!pids.isEmpty());
+        for (const qint64 pid : pids)
+            QVERIFY(!processAlive(pid));
+        QTest::qWait(300); // answers still in flight must not revive the start
+        QCOMPARE(ready.count(), 0);
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(childProcesses(), QList<qint64>());
+    }
+
+    void killedAppLeavesNoOrphan()
+    {
+        // This executable as a stand-in for kassert: it starts the demo, prints the
+        // children's ids and is then SIGKILLed, with no chance to stop anything.
+        QProcess runner;
+        runner.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        runner.start(QCoreApplication::applicationFilePath(), { u"--demo-runner"_s });
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (out += runner.readAllStandardOutput()).contains('\n') || runner.state() == QProcess::NotRunning,
+            60000);
+        QVERIFY2(out.startsWith("pids:"), out.constData());
+        QList<qint64> pids;
+        for (const QByteArray &pid : out.mid(5).trimmed().split(' '))
+            pids << pid.toLongLong();
+        QVERIFY(!pids.isEmpty());
+        for (const qint64 pid : pids)
+            QVERIFY(processAlive(pid));
+        ::kill(pid_t(runner.processId()), SIGKILL);
+        QVERIFY(runner.waitForFinished(10000));
+        for (const qint64 pid : pids)
+            QTRY_VERIFY2_WITH_TIMEOUT(!processAlive(pid), qPrintable(QString::number(pid)), 15000);
     }
 
     void fullDemoWithPrometheusAndAlertmanager();
@@ -423,5 +495,34 @@ void TestDemoCluster::fullDemoWithPrometheusAndAlertmanager()
     QCOMPARE(childProcesses(), QList<qint64>());
 }
 
-QTEST_GUILESS_MAIN(TestDemoCluster)
+// `tst_democluster --demo-runner`: the stand-in kassert of killedAppLeavesNoOrphan.
+static int runDemo(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    DemoCluster demo;
+    QObject::connect(&demo, &DemoCluster::ready, &app, [&demo] {
+        QStringList pids;
+        for (const qint64 pid : demo.processIds())
+            pids << QString::number(pid);
+        std::fputs(qPrintable(u"pids: "_s + pids.join(u' ') + u'\n'), stdout);
+        std::fflush(stdout);
+    });
+    QObject::connect(&demo, &DemoCluster::failed, &app, [](const QString &error) {
+        std::fputs(qPrintable(u"failed: "_s + error + u'\n'), stdout);
+        std::fflush(stdout);
+        QCoreApplication::exit(2);
+    });
+    demo.start();
+    return app.exec();
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && qstrcmp(argv[1], "--demo-runner") == 0)
+        return runDemo(argc, argv);
+    QCoreApplication app(argc, argv);
+    TestDemoCluster test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_democluster.moc"
