@@ -71,7 +71,8 @@ QVariant SessionModel::data(const QModelIndex &index, int role) const
     const SkaffoldLaunch &launch = session->launch();
     switch (role) {
     case Qt::DisplayRole: {
-        QString text = u"%1 · skaffold %2"_s.arg(QFileInfo(launch.specDir).fileName(), skaffoldModeName(launch.mode));
+        QString text
+            = u"%1 · skaffold %2"_s.arg(QFileInfo(launch.specDir).fileName(), skaffoldModeName(launch.mode));
         if (!launch.profile.isEmpty())
             text += u" -p "_s + launch.profile;
         return text + u" · "_s + session->phaseText();
@@ -109,16 +110,9 @@ QVariant SessionModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> SessionModel::roleNames() const
 {
     QHash<int, QByteArray> names = QAbstractListModel::roleNames();
-    names.insert({{SpecDirRole, "specDir"},
-                  {CommandRole, "command"},
-                  {ModeRole, "mode"},
-                  {PhaseRole, "phase"},
-                  {RunIdRole, "runId"},
-                  {StateRole, "state"},
-                  {ExitRole, "exit"},
-                  {ExitCodeRole, "exitCode"},
-                  {LastErrorRole, "lastError"},
-                  {IsLiveRole, "isLive"},
-                  {SessionRole, "session"}});
+    names.insert({ { SpecDirRole, "specDir" }, { CommandRole, "command" }, { ModeRole, "mode" },
+        { PhaseRole, "phase" }, { RunIdRole, "runId" }, { StateRole, "state" }, { ExitRole, "exit" },
+        { ExitCodeRole, "exitCode" }, { LastErrorRole, "lastError" }, { IsLiveRole, "isLive" },
+        { SessionRole, "session" } });
     return names;
 }

@@ -15,16 +15,16 @@ class SessionModel : public QAbstractListModel
 public:
     enum Role {
         SpecDirRole = Qt::UserRole + 1, // QString: the spec directory
-        CommandRole,    // QString: the command line as typed in a shell
-        ModeRole,       // QString: "dev" or "run"
-        PhaseRole,      // QString: "Building", "Watching for changes (iteration 2)", "Stopped"
-        RunIdRole,      // QString: skaffold.dev/run-id of what it deployed (empty until known)
-        StateRole,      // int: SkaffoldSession::State
-        ExitRole,       // int: SkaffoldSession::Exit
-        ExitCodeRole,   // int: valid only once finished
-        LastErrorRole,  // QString: the last error (actionable error message, or exit reason)
-        IsLiveRole,     // bool: running or stopping
-        SessionRole,    // SkaffoldSession*
+        CommandRole, // QString: the command line as typed in a shell
+        ModeRole, // QString: "dev" or "run"
+        PhaseRole, // QString: "Building", "Watching for changes (iteration 2)", "Stopped"
+        RunIdRole, // QString: skaffold.dev/run-id of what it deployed (empty until known)
+        StateRole, // int: SkaffoldSession::State
+        ExitRole, // int: SkaffoldSession::Exit
+        ExitCodeRole, // int: valid only once finished
+        LastErrorRole, // QString: the last error (actionable error message, or exit reason)
+        IsLiveRole, // bool: running or stopping
+        SessionRole, // SkaffoldSession*
     };
     Q_ENUM(Role)
 

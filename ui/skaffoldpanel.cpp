@@ -139,9 +139,8 @@ SkaffoldPanel::SkaffoldPanel(SkaffoldSessions *sessions, QSettings &settings, QW
     layout->addWidget(vertical, 1);
 
     connect(m_choose, &QPushButton::clicked, this, &SkaffoldPanel::chooseDirectory);
-    connect(m_recent, &QComboBox::activated, this, [this](int index) {
-        openSpecDirectory(m_recent->itemData(index).toString());
-    });
+    connect(m_recent, &QComboBox::activated, this,
+        [this](int index) { openSpecDirectory(m_recent->itemData(index).toString()); });
     connect(m_dev, &QPushButton::clicked, this, [this] { start(SkaffoldMode::Dev); });
     connect(m_run, &QPushButton::clicked, this, [this] { start(SkaffoldMode::Run); });
     connect(m_stop, &QPushButton::clicked, this, [this] {
@@ -158,7 +157,7 @@ SkaffoldPanel::SkaffoldPanel(SkaffoldSessions *sessions, QSettings &settings, QW
         }
     });
     connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            [this](const QModelIndex &index) { selectSession(m_model->sessionAt(index.row())); });
+        [this](const QModelIndex &index) { selectSession(m_model->sessionAt(index.row())); });
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
         if (!m_current || m_model->rowOf(m_current) < 0)
             selectSession(m_model->sessionAt(0));
@@ -166,7 +165,7 @@ SkaffoldPanel::SkaffoldPanel(SkaffoldSessions *sessions, QSettings &settings, QW
     });
     connect(m_sessions, &SkaffoldSessions::sessionAdded, this, [this](SkaffoldSession *session) {
         connect(session, &SkaffoldSession::outputLines, this,
-                [this, session](const QStringList &lines) { appendOutput(session, lines); });
+            [this, session](const QStringList &lines) { appendOutput(session, lines); });
         connect(session, &SkaffoldSession::changed, this, [this, session] {
             if (session == m_current)
                 showSession();
@@ -184,13 +183,15 @@ SkaffoldPanel::SkaffoldPanel(SkaffoldSessions *sessions, QSettings &settings, QW
     showSession();
 }
 
-void SkaffoldPanel::setClusterTarget(const QString &kubeContext, const QString &nameSpace, const QString &kubeconfig)
+void SkaffoldPanel::setClusterTarget(
+    const QString &kubeContext, const QString &nameSpace, const QString &kubeconfig)
 {
     m_kubeContext = kubeContext;
     m_nameSpace = nameSpace;
     m_kubeconfig = kubeconfig;
-    m_target->setText(tr("into %1 / %2").arg(kubeContext.isEmpty() ? tr("(current context)") : kubeContext,
-                                               nameSpace.isEmpty() ? tr("(default namespace)") : nameSpace));
+    m_target->setText(tr("into %1 / %2")
+                          .arg(kubeContext.isEmpty() ? tr("(current context)") : kubeContext,
+                              nameSpace.isEmpty() ? tr("(default namespace)") : nameSpace));
 }
 
 void SkaffoldPanel::chooseDirectory()
@@ -244,7 +245,8 @@ void SkaffoldPanel::showSpec()
     QStringList apiVersions;
     for (const SkaffoldConfig &config : m_spec.configs) {
         for (const SkaffoldArtifact &artifact : config.artifacts)
-            images << (artifact.context == u"."_s ? artifact.image : artifact.image + u" ("_s + artifact.context + u')');
+            images << (artifact.context == u"."_s ? artifact.image
+                                                  : artifact.image + u" ("_s + artifact.context + u')');
         if (!config.apiVersion.isEmpty() && !apiVersions.contains(config.apiVersion))
             apiVersions << config.apiVersion;
     }
@@ -252,7 +254,8 @@ void SkaffoldPanel::showSpec()
         m_spec.displayName().toHtmlEscaped(), apiVersions.join(u", "_s).toHtmlEscaped());
     if (m_spec.configs.size() > 1)
         info += tr("%n configurations (modules)", nullptr, int(m_spec.configs.size())) + u"<br>"_s;
-    info += tr("Artifacts: %1").arg(images.isEmpty() ? tr("none") : images.join(u", "_s).toHtmlEscaped()) + u"<br>"_s;
+    info += tr("Artifacts: %1").arg(images.isEmpty() ? tr("none") : images.join(u", "_s).toHtmlEscaped())
+        + u"<br>"_s;
     info += tr("Deploys with: %1")
                 .arg(m_spec.deployKinds().isEmpty() ? tr("skaffold's default (kubectl)")
                                                     : m_spec.deployKinds().join(u", "_s).toHtmlEscaped())
@@ -268,7 +271,8 @@ void SkaffoldPanel::showSpec()
         notes << issue.toString();
     QString html;
     if (!problems.isEmpty())
-        html += u"<span style=\"color:#c0392b\"><b>%1</b></span>"_s.arg(tr("Cannot run:")) + htmlList(problems);
+        html += u"<span style=\"color:#c0392b\"><b>%1</b></span>"_s.arg(tr("Cannot run:"))
+            + htmlList(problems);
     if (!notes.isEmpty())
         html += u"<span style=\"color:#b9770e\">%1</span>"_s.arg(tr("Note:")) + htmlList(notes);
     m_specErrors->setText(html);
@@ -282,7 +286,7 @@ void SkaffoldPanel::updateButtons()
     m_dev->setEnabled(runnable);
     m_run->setEnabled(runnable);
     m_profile->setEnabled(m_spec.isRunnable());
-    const QString why = !m_spec.isRunnable()       ? tr("Fix the errors in the spec directory first")
+    const QString why = !m_spec.isRunnable()      ? tr("Fix the errors in the spec directory first")
         : m_sessions->liveSessionFor(m_spec.path) ? tr("A session already runs for this directory")
                                                   : QString();
     m_dev->setStatusTip(why);
@@ -375,8 +379,8 @@ void SkaffoldPanel::showSession()
     const SkaffoldActionableError error = session->actionableError();
     QString html;
     if (!error.isEmpty()) {
-        html = u"<span style=\"color:#c0392b\"><b>%1</b></span> %2"_s.arg(error.code.toHtmlEscaped(),
-                                                                           error.message.toHtmlEscaped());
+        html = u"<span style=\"color:#c0392b\"><b>%1</b></span> %2"_s.arg(
+            error.code.toHtmlEscaped(), error.message.toHtmlEscaped());
         if (!error.suggestions.isEmpty())
             html += tr("<br>Suggestions:") + htmlList(error.suggestions);
     } else if (!session->lastError().isEmpty()) {
@@ -391,7 +395,7 @@ void SkaffoldPanel::showStopProgress(qint64 elapsedMs, int timeoutMs)
     m_progress->setRange(0, qMax(1, timeoutMs));
     m_progress->setValue(int(qMin<qint64>(elapsedMs, timeoutMs)));
     m_progress->setFormat(elapsedMs < timeoutMs
-                              ? tr("Cleaning up… %1 s of %2 s").arg(elapsedMs / 1000).arg(timeoutMs / 1000)
-                              : tr("Cleanup timed out; terminating"));
+            ? tr("Cleaning up… %1 s of %2 s").arg(elapsedMs / 1000).arg(timeoutMs / 1000)
+            : tr("Cleanup timed out; terminating"));
     m_phase->setText(m_current ? m_current->phaseText() : QString());
 }

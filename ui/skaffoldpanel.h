@@ -35,7 +35,8 @@ public:
 
     // Where sessions deploy: the app's current context and namespace, and --kubeconfig
     // when the app was given one.
-    void setClusterTarget(const QString &kubeContext, const QString &nameSpace, const QString &kubeconfig = {});
+    void setClusterTarget(
+        const QString &kubeContext, const QString &nameSpace, const QString &kubeconfig = {});
 
     void openSpecDirectory(const QString &dir);
     const SpecDirectory &specDirectory() const { return m_spec; }

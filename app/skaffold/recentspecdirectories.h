@@ -17,7 +17,7 @@ public:
     explicit RecentSpecDirectories(QSettings &settings, int capacity = DefaultCapacity);
 
     QStringList list() const;
-    void add(const QString &dir);    // moves it to the front
+    void add(const QString &dir); // moves it to the front
     void remove(const QString &dir);
     void clear();
 

@@ -11,8 +11,8 @@ QString skaffoldModeName(SkaffoldMode mode)
 
 QStringList skaffoldArguments(const SkaffoldLaunch &launch)
 {
-    QStringList args{skaffoldModeName(launch.mode), u"-f"_s,
-                     QDir::cleanPath(launch.specDir + u"/skaffold.yaml"_s)};
+    QStringList args { skaffoldModeName(launch.mode), u"-f"_s,
+        QDir::cleanPath(launch.specDir + u"/skaffold.yaml"_s) };
     if (!launch.kubeContext.isEmpty())
         args << u"--kube-context"_s << launch.kubeContext;
     if (!launch.nameSpace.isEmpty())
@@ -33,7 +33,7 @@ QStringList skaffoldArguments(const SkaffoldLaunch &launch)
 
 QString skaffoldCommandLine(const QString &program, const QStringList &arguments)
 {
-    QStringList parts{program};
+    QStringList parts { program };
     for (const QString &arg : arguments) {
         const bool needsQuotes = arg.isEmpty() || arg.contains(u' ') || arg.contains(u'"')
             || arg.contains(u'\'') || arg.contains(u'\t');

@@ -11,11 +11,11 @@ enum class SkaffoldMode { Dev, Run };
 struct SkaffoldLaunch
 {
     SkaffoldMode mode = SkaffoldMode::Dev;
-    QString specDir;     // the directory holding skaffold.yaml; also the working directory
+    QString specDir; // the directory holding skaffold.yaml; also the working directory
     QString kubeContext; // the app's current context; omitted when empty (skaffold's default)
-    QString nameSpace;   // omitted when empty
-    QString kubeconfig;  // only when the app was given one explicitly
-    QString profile;     // empty: no -p
+    QString nameSpace; // omitted when empty
+    QString kubeconfig; // only when the app was given one explicitly
+    QString profile; // empty: no -p
     quint16 rpcHttpPort = 0; // the HTTP event API; 0: no event API (output parsing only)
 };
 

@@ -43,14 +43,14 @@ struct KindName
 };
 
 constexpr KindName KindNames[] = {
-    {"metaEvent"_L1, SkaffoldEvent::Kind::Meta},
-    {"taskEvent"_L1, SkaffoldEvent::Kind::Task},
-    {"buildSubtaskEvent"_L1, SkaffoldEvent::Kind::BuildSubtask},
-    {"deploySubtaskEvent"_L1, SkaffoldEvent::Kind::DeploySubtask},
-    {"statusCheckSubtaskEvent"_L1, SkaffoldEvent::Kind::StatusCheckSubtask},
-    {"applicationLogEvent"_L1, SkaffoldEvent::Kind::ApplicationLog},
-    {"skaffoldLogEvent"_L1, SkaffoldEvent::Kind::SkaffoldLog},
-    {"terminationEvent"_L1, SkaffoldEvent::Kind::Termination},
+    { "metaEvent"_L1, SkaffoldEvent::Kind::Meta },
+    { "taskEvent"_L1, SkaffoldEvent::Kind::Task },
+    { "buildSubtaskEvent"_L1, SkaffoldEvent::Kind::BuildSubtask },
+    { "deploySubtaskEvent"_L1, SkaffoldEvent::Kind::DeploySubtask },
+    { "statusCheckSubtaskEvent"_L1, SkaffoldEvent::Kind::StatusCheckSubtask },
+    { "applicationLogEvent"_L1, SkaffoldEvent::Kind::ApplicationLog },
+    { "skaffoldLogEvent"_L1, SkaffoldEvent::Kind::SkaffoldLog },
+    { "terminationEvent"_L1, SkaffoldEvent::Kind::Termination },
 };
 
 } // namespace
@@ -58,27 +58,27 @@ constexpr KindName KindNames[] = {
 SkaffoldEventParse parseSkaffoldEventLine(const QByteArray &line)
 {
     if (line.size() > MaxSkaffoldEventLineBytes)
-        return {std::nullopt, tr("event line of %1 bytes is too long").arg(line.size())};
+        return { std::nullopt, tr("event line of %1 bytes is too long").arg(line.size()) };
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(line, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return {std::nullopt, tr("event is not JSON: %1").arg(parseError.errorString())};
+        return { std::nullopt, tr("event is not JSON: %1").arg(parseError.errorString()) };
     if (!doc.isObject())
-        return {std::nullopt, tr("event is not a JSON object")};
+        return { std::nullopt, tr("event is not a JSON object") };
     const QJsonObject top = doc.object();
     if (top.value("error"_L1).isObject()) {
         const QJsonObject error = top.value("error"_L1).toObject();
-        return {std::nullopt, tr("event stream error: %1").arg(text(error, "message"_L1))};
+        return { std::nullopt, tr("event stream error: %1").arg(text(error, "message"_L1)) };
     }
     if (!top.value("result"_L1).isObject())
-        return {std::nullopt, tr("event has no \"result\" object")};
+        return { std::nullopt, tr("event has no \"result\" object") };
     const QJsonObject result = top.value("result"_L1).toObject();
 
     SkaffoldEvent event;
     event.timestamp = QDateTime::fromString(text(result, "timestamp"_L1), Qt::ISODateWithMs);
     // Replays resend the same bytes for the same event; key order is normalised by QJsonObject.
-    event.identity = QCryptographicHash::hash(QJsonDocument(result).toJson(QJsonDocument::Compact),
-                                              QCryptographicHash::Sha1);
+    event.identity = QCryptographicHash::hash(
+        QJsonDocument(result).toJson(QJsonDocument::Compact), QCryptographicHash::Sha1);
     QJsonObject body;
     for (auto it = result.begin(); it != result.end(); ++it) {
         if (it.key() == "timestamp"_L1 || !it.value().isObject())
@@ -92,7 +92,7 @@ SkaffoldEventParse parseSkaffoldEventLine(const QByteArray &line)
         break; // a oneof: exactly one event body
     }
     if (event.typeName.isEmpty())
-        return {std::nullopt, tr("event has no event body")};
+        return { std::nullopt, tr("event has no event body") };
 
     event.id = text(body, "id"_L1);
     event.taskId = text(body, "task_id"_L1);
@@ -127,5 +127,5 @@ SkaffoldEventParse parseSkaffoldEventLine(const QByteArray &line)
     case SkaffoldEvent::Kind::Other:
         break;
     }
-    return {event, {}};
+    return { event, {} };
 }

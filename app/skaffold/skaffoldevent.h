@@ -14,7 +14,7 @@
 
 struct SkaffoldActionableError
 {
-    QString code;    // enums.StatusCode name, e.g. BUILD_USER_ERROR
+    QString code; // enums.StatusCode name, e.g. BUILD_USER_ERROR
     QString message;
     QStringList suggestions; // the suggested actions, in order
 
@@ -37,22 +37,22 @@ struct SkaffoldEvent
     };
 
     Kind kind = Kind::Other;
-    QString typeName;        // the JSON key of the event, e.g. "taskEvent"
+    QString typeName; // the JSON key of the event, e.g. "taskEvent"
     QDateTime timestamp;
-    QByteArray identity;     // stable across replays: digest of the event as sent
+    QByteArray identity; // stable across replays: digest of the event as sent
 
-    QString runId;           // metaEvent.metadata.runID
-    QString entry;           // metaEvent.entry
-    QString id;              // taskEvent.id / subtask id
-    QString taskId;          // subtask events: task_id
-    QString task;            // taskEvent.task: Build, Deploy, StatusCheck, DevLoop, ...
+    QString runId; // metaEvent.metadata.runID
+    QString entry; // metaEvent.entry
+    QString id; // taskEvent.id / subtask id
+    QString taskId; // subtask events: task_id
+    QString task; // taskEvent.task: Build, Deploy, StatusCheck, DevLoop, ...
     int iteration = 0;
-    QString status;          // InProgress, Completed, Succeeded, Failed
-    QString artifact;        // buildSubtaskEvent
-    QString step;            // buildSubtaskEvent: Cache, Build, Push
-    QString resource;        // statusCheckSubtaskEvent
-    QString message;         // statusCheckSubtaskEvent.message, log messages
-    QString podName;         // applicationLogEvent
+    QString status; // InProgress, Completed, Succeeded, Failed
+    QString artifact; // buildSubtaskEvent
+    QString step; // buildSubtaskEvent: Cache, Build, Push
+    QString resource; // statusCheckSubtaskEvent
+    QString message; // statusCheckSubtaskEvent.message, log messages
+    QString podName; // applicationLogEvent
     QString containerName;
     SkaffoldActionableError error; // actionableErr, or terminationEvent.err
 };

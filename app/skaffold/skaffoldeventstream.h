@@ -40,7 +40,7 @@ signals:
     void connected();
     void eventReceived(const SkaffoldEvent &event);
     void lineRejected(const QString &reason); // a line that was not an event
-    void unavailable(const QString &reason);  // gave up connecting
+    void unavailable(const QString &reason); // gave up connecting
     void drained();
 
 private:
@@ -57,7 +57,7 @@ private:
     quint16 m_port = 0;
     bool m_running = false;
     bool m_connected = false;
-    bool m_answered = false;  // any connection ever succeeded
+    bool m_answered = false; // any connection ever succeeded
     bool m_discarding = false; // skipping the rest of an over-long line
     int m_connections = 0;
     int m_retryDelayMs = 50;

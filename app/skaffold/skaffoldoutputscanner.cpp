@@ -20,16 +20,16 @@ struct Marker
 
 // skaffold v2's messages at phase boundaries (pkg/skaffold/runner, build, deploy, status).
 constexpr Marker Markers[] = {
-    {"Generating tags..."_L1, "Build"_L1, "InProgress"_L1},
-    {"Checking cache..."_L1, "Build"_L1, "InProgress"_L1},
-    {"Starting build..."_L1, "Build"_L1, "InProgress"_L1},
-    {"Tags used in deployment:"_L1, "Build"_L1, "Completed"_L1},
-    {"Starting deploy..."_L1, "Deploy"_L1, "InProgress"_L1},
-    {"Waiting for deployments to stabilize..."_L1, "StatusCheck"_L1, "InProgress"_L1},
-    {"Deployments stabilized in"_L1, "StatusCheck"_L1, "Completed"_L1},
-    {"Press Ctrl+C to exit"_L1, "DevLoop"_L1, "Completed"_L1},
-    {"Watching for changes..."_L1, "DevLoop"_L1, "Completed"_L1},
-    {"Cleaning up..."_L1, "Cleanup"_L1, "InProgress"_L1},
+    { "Generating tags..."_L1, "Build"_L1, "InProgress"_L1 },
+    { "Checking cache..."_L1, "Build"_L1, "InProgress"_L1 },
+    { "Starting build..."_L1, "Build"_L1, "InProgress"_L1 },
+    { "Tags used in deployment:"_L1, "Build"_L1, "Completed"_L1 },
+    { "Starting deploy..."_L1, "Deploy"_L1, "InProgress"_L1 },
+    { "Waiting for deployments to stabilize..."_L1, "StatusCheck"_L1, "InProgress"_L1 },
+    { "Deployments stabilized in"_L1, "StatusCheck"_L1, "Completed"_L1 },
+    { "Press Ctrl+C to exit"_L1, "DevLoop"_L1, "Completed"_L1 },
+    { "Watching for changes..."_L1, "DevLoop"_L1, "Completed"_L1 },
+    { "Cleaning up..."_L1, "Cleanup"_L1, "InProgress"_L1 },
 };
 
 } // namespace
@@ -41,13 +41,13 @@ std::optional<SkaffoldPhase> phaseFromOutputLine(const QString &line)
     const QString text = line.trimmed();
     for (const Marker &marker : Markers) {
         if (text.startsWith(marker.prefix))
-            return SkaffoldPhase{marker.task, marker.status};
+            return SkaffoldPhase { marker.task, marker.status };
     }
     if (text.startsWith("build ["_L1) && text.contains(" failed"_L1))
-        return SkaffoldPhase{u"Build"_s, u"Failed"_s};
+        return SkaffoldPhase { u"Build"_s, u"Failed"_s };
     if (text.startsWith("deployments did not stabilize"_L1) || text.contains("failed to deploy"_L1)
         || text.startsWith("kubectl apply:"_L1))
-        return SkaffoldPhase{u"Deploy"_s, u"Failed"_s};
+        return SkaffoldPhase { u"Deploy"_s, u"Failed"_s };
     return std::nullopt;
 }
 

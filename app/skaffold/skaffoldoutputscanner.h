@@ -10,7 +10,7 @@
 
 struct SkaffoldPhase
 {
-    QString task;   // Build, Deploy, StatusCheck, DevLoop, Cleanup (as the event API names them)
+    QString task; // Build, Deploy, StatusCheck, DevLoop, Cleanup (as the event API names them)
     QString status; // InProgress, Completed, Failed
     friend bool operator==(const SkaffoldPhase &, const SkaffoldPhase &) = default;
 };

@@ -40,8 +40,9 @@ SkaffoldSession::SkaffoldSession(const SkaffoldLaunch &launch, QObject *parent)
     connect(m_eventStream, &SkaffoldEventStream::eventReceived, this, &SkaffoldSession::applyEvent);
     connect(m_eventStream, &SkaffoldEventStream::connected, this, &SkaffoldSession::changed);
     connect(m_eventStream, &SkaffoldEventStream::drained, this, &SkaffoldSession::completeFinish);
-    connect(m_eventStream, &SkaffoldEventStream::unavailable, this,
-            [this](const QString &reason) { note(tr("event API unavailable (%1); following the output").arg(reason)); });
+    connect(m_eventStream, &SkaffoldEventStream::unavailable, this, [this](const QString &reason) {
+        note(tr("event API unavailable (%1); following the output").arg(reason));
+    });
 }
 
 SkaffoldSession::~SkaffoldSession()
@@ -132,12 +133,14 @@ void SkaffoldSession::start()
 {
     if (m_state != State::Idle)
         return;
-    const QString executable = m_program.contains(u'/') ? (QFileInfo(m_program).isExecutable() ? m_program : QString())
-                                                        : QStandardPaths::findExecutable(m_program);
+    const QString executable = m_program.contains(u'/')
+        ? (QFileInfo(m_program).isExecutable() ? m_program : QString())
+        : QStandardPaths::findExecutable(m_program);
     if (executable.isEmpty()) {
-        fail(Exit::NotFound, m_program.contains(u'/')
-                 ? tr("skaffold was not found at %1. Install it: %2").arg(m_program, InstallUrl)
-                 : tr("skaffold was not found on PATH. Install it: %1").arg(InstallUrl));
+        fail(Exit::NotFound,
+            m_program.contains(u'/')
+                ? tr("skaffold was not found at %1. Install it: %2").arg(m_program, InstallUrl)
+                : tr("skaffold was not found on PATH. Install it: %1").arg(InstallUrl));
         return;
     }
     if (!QFileInfo(m_launch.specDir).isDir()) {
@@ -176,7 +179,8 @@ void SkaffoldSession::start()
         if (error != QProcess::FailedToStart)
             return;
         m_eventStream->stop();
-        fail(Exit::FailedToStart, tr("could not start %1: %2").arg(m_process->program(), m_process->errorString()));
+        fail(Exit::FailedToStart,
+            tr("could not start %1: %2").arg(m_process->program(), m_process->errorString()));
     });
 
     m_state = State::Starting;
@@ -267,8 +271,8 @@ void SkaffoldSession::queueLine(QString line)
         line.chop(1);
     applyOutputLine(line);
     // cobra's "Error: ..." is followed by a "See 'skaffold dev --help'" hint: keep the error.
-    if (line.startsWith("Error:"_L1) || (!line.trimmed().isEmpty() && !line.startsWith(u'[')
-                                         && !m_lastOutputLine.startsWith("Error:"_L1)))
+    if (line.startsWith("Error:"_L1)
+        || (!line.trimmed().isEmpty() && !line.startsWith(u'[') && !m_lastOutputLine.startsWith("Error:"_L1)))
         m_lastOutputLine = line.trimmed().left(500);
     m_lineBatch << line;
     if (!m_flushTimer.isActive())
@@ -316,7 +320,7 @@ void SkaffoldSession::applyEvent(const SkaffoldEvent &event)
             m_runId = event.runId;
         break;
     case SkaffoldEvent::Kind::Task:
-        m_phase = {event.task, event.status};
+        m_phase = { event.task, event.status };
         m_iteration = event.iteration;
         if (event.status == "Failed"_L1 && !event.error.isEmpty()) {
             m_actionableError = event.error;
@@ -332,7 +336,7 @@ void SkaffoldSession::applyEvent(const SkaffoldEvent &event)
     case SkaffoldEvent::Kind::StatusCheckSubtask:
         if (!event.resource.isEmpty())
             m_resources.insert(event.resource,
-                               event.message.isEmpty() ? event.status : event.status + u": "_s + event.message);
+                event.message.isEmpty() ? event.status : event.status + u": "_s + event.message);
         break;
     case SkaffoldEvent::Kind::Termination:
         if (event.status == "Failed"_L1 && !event.error.isEmpty()) {
@@ -368,7 +372,9 @@ void SkaffoldSession::completeFinish()
         return;
     const int exitCode = m_exitCode;
     if (m_exitStatus == QProcess::CrashExit) {
-        m_exit = m_stopStage == StopStage::Killed ? Exit::Killed : m_stopRequested ? Exit::Stopped : Exit::Crashed;
+        m_exit = m_stopStage == StopStage::Killed ? Exit::Killed
+            : m_stopRequested                     ? Exit::Stopped
+                                                  : Exit::Crashed;
         if (m_exit == Exit::Crashed)
             m_lastError = tr("skaffold was terminated by a signal");
     } else if (exitCode == 0) {

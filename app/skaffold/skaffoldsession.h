@@ -37,13 +37,13 @@ public:
     Q_ENUM(State)
     enum class Exit {
         None,
-        Completed,    // exit 0 without being asked to stop (`run` finished)
-        Stopped,      // exit 0 (or a clean signal exit) after stop(): a normal stop
-        Error,        // exit 1 (or another non-zero code)
-        UsageError,   // exit 127: skaffold did not accept the command line
-        Killed,       // SIGKILL after the cleanup and terminate timeouts
-        Crashed,      // died from a signal nobody sent
-        NotFound,     // the executable is missing
+        Completed, // exit 0 without being asked to stop (`run` finished)
+        Stopped, // exit 0 (or a clean signal exit) after stop(): a normal stop
+        Error, // exit 1 (or another non-zero code)
+        UsageError, // exit 127: skaffold did not accept the command line
+        Killed, // SIGKILL after the cleanup and terminate timeouts
+        Crashed, // died from a signal nobody sent
+        NotFound, // the executable is missing
         FailedToStart // found, but could not be executed
     };
     Q_ENUM(Exit)
@@ -63,15 +63,18 @@ public:
     void setEventApiGiveUpAfter(int ms);
 
     void start();
-    void stop();  // graceful: SIGINT, cleanup timeout, SIGTERM, SIGKILL
-    void kill();  // now: SIGKILL to the process group
+    void stop(); // graceful: SIGINT, cleanup timeout, SIGTERM, SIGKILL
+    void kill(); // now: SIGKILL to the process group
 
     const SkaffoldLaunch &launch() const { return m_launch; }
     QString program() const { return m_program; }
     QStringList arguments() const { return m_arguments; }
     QString commandLine() const;
     State state() const { return m_state; }
-    bool isLive() const { return m_state == State::Starting || m_state == State::Running || m_state == State::Stopping; }
+    bool isLive() const
+    {
+        return m_state == State::Starting || m_state == State::Running || m_state == State::Stopping;
+    }
     qint64 processId() const { return m_process ? m_process->processId() : 0; }
 
     SkaffoldPhase phase() const { return m_phase; }
@@ -121,7 +124,7 @@ private:
     QString m_lastOutputLine; // for exit messages without an actionable error
     State m_state = State::Idle;
 
-    QByteArray m_pending;      // output after the last newline
+    QByteArray m_pending; // output after the last newline
     QStringList m_lineBatch;
     QTimer m_flushTimer;
 

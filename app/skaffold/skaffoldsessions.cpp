@@ -48,8 +48,8 @@ SkaffoldSession *SkaffoldSessions::start(SkaffoldLaunch launch, QString *error)
     }
     if (SkaffoldSession *running = liveSessionFor(launch.specDir)) {
         if (error)
-            *error = tr("skaffold %1 already runs for %2").arg(skaffoldModeName(running->launch().mode),
-                                                               running->launch().specDir);
+            *error = tr("skaffold %1 already runs for %2")
+                         .arg(skaffoldModeName(running->launch().mode), running->launch().specDir);
         return nullptr;
     }
     if (launch.rpcHttpPort == 0)

@@ -29,7 +29,7 @@ public:
     // A launch without rpcHttpPort gets a free port.
     SkaffoldSession *start(SkaffoldLaunch launch, QString *error = nullptr);
     void remove(SkaffoldSession *session); // finished sessions only
-    void stopAll();                        // graceful; allStopped() when none is live
+    void stopAll(); // graceful; allStopped() when none is live
 
     QList<SkaffoldSession *> sessions() const { return m_sessions; }
     SkaffoldSession *liveSessionFor(const QString &specDir) const;

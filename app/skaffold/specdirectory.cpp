@@ -43,7 +43,8 @@ public:
         SkaffoldConfig config;
         config.line = lineOf(doc, 1);
         if (!doc.IsMap()) {
-            error(config.line, tr("a skaffold configuration must be a mapping (apiVersion, kind, build, ...)"));
+            error(
+                config.line, tr("a skaffold configuration must be a mapping (apiVersion, kind, build, ...)"));
             return config;
         }
         readApiVersion(doc, config);
@@ -57,10 +58,10 @@ public:
         }
         readProfiles(doc["profiles"], config);
         readBuild(doc["build"], config);
-        config.renderers = keysOf(doc["manifests"], config.line, u"manifests"_s,
-                                  {"rawYaml", "kustomize", "helm", "kpt"});
+        config.renderers = keysOf(
+            doc["manifests"], config.line, u"manifests"_s, { "rawYaml", "kustomize", "helm", "kpt" });
         config.deployers = keysOf(doc["deploy"], config.line, u"deploy"_s,
-                                  {"kubectl", "kustomize", "helm", "kpt", "docker", "cloudrun"});
+            { "kubectl", "kustomize", "helm", "kpt", "docker", "cloudrun" });
         if (const YAML::Node required = doc["requires"]; required && !required.IsNull()) {
             if (!required.IsSequence())
                 error(lineOf(required, config.line), tr("requires must be a list"));
@@ -71,7 +72,7 @@ public:
     }
 
 private:
-    void error(int line, const QString &message) { m_errors.append({m_file, line, message}); }
+    void error(int line, const QString &message) { m_errors.append({ m_file, line, message }); }
 
     QString requireScalar(const YAML::Node &node, int fallbackLine, const QString &field)
     {
@@ -91,7 +92,7 @@ private:
         config.apiVersion = requireScalar(node, config.line, u"apiVersion"_s);
         if (node.IsScalar() && !config.apiVersion.startsWith(u"skaffold/"_s))
             error(lineOf(node, config.line),
-                  tr("apiVersion \"%1\" is not a skaffold version (skaffold/v…)").arg(config.apiVersion));
+                tr("apiVersion \"%1\" is not a skaffold version (skaffold/v…)").arg(config.apiVersion));
     }
 
     void readProfiles(const YAML::Node &profiles, SkaffoldConfig &config)
@@ -160,7 +161,7 @@ private:
     }
 
     QStringList keysOf(const YAML::Node &section, int fallbackLine, const QString &field,
-                       std::initializer_list<const char *> known)
+        std::initializer_list<const char *> known)
     {
         QStringList keys;
         if (!section || section.IsNull())
@@ -241,7 +242,7 @@ void parseSkaffoldYaml(const QByteArray &text, const QString &fileName, SpecDire
         docs = YAML::LoadAll(text.toStdString());
     } catch (const YAML::Exception &e) {
         const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
-        into.errors.append({fileName, line, tr("malformed YAML: %1").arg(QString::fromStdString(e.msg))});
+        into.errors.append({ fileName, line, tr("malformed YAML: %1").arg(QString::fromStdString(e.msg)) });
         return;
     }
     ConfigReader reader(fileName, into.errors);
@@ -251,7 +252,7 @@ void parseSkaffoldYaml(const QByteArray &text, const QString &fileName, SpecDire
         into.configs << reader.read(doc);
     }
     if (into.configs.isEmpty() && into.errors.isEmpty()) {
-        into.errors.append({fileName, 0, tr("the file holds no skaffold configuration")});
+        into.errors.append({ fileName, 0, tr("the file holds no skaffold configuration") });
         return;
     }
     // Modules are addressed by name (-m), so two configs may not share one.
@@ -259,8 +260,8 @@ void parseSkaffoldYaml(const QByteArray &text, const QString &fileName, SpecDire
         for (qsizetype j = 0; j < i; ++j) {
             const QString &name = into.configs[i].name;
             if (!name.isEmpty() && name == into.configs[j].name) {
-                into.errors.append({fileName, into.configs[i].line,
-                                    tr("two configurations are named \"%1\"").arg(name)});
+                into.errors.append(
+                    { fileName, into.configs[i].line, tr("two configurations are named \"%1\"").arg(name) });
                 break;
             }
         }
@@ -274,40 +275,40 @@ SpecDirectory readSpecDirectory(const QString &dir)
     spec.skaffoldFile = spec.path + u"/skaffold.yaml"_s;
     const QDir directory(spec.path);
     if (!QFileInfo(spec.path).isDir()) {
-        spec.errors.append({spec.path, 0, tr("not a directory")});
+        spec.errors.append({ spec.path, 0, tr("not a directory") });
         return spec;
     }
-    for (const QString &name : {u"kustomization.yaml"_s, u"kustomization.yml"_s, u"Kustomization"_s}) {
+    for (const QString &name : { u"kustomization.yaml"_s, u"kustomization.yml"_s, u"Kustomization"_s }) {
         if (QFileInfo(directory.filePath(name)).isFile())
             spec.hasKustomization = true;
     }
 
     QFile file(spec.skaffoldFile);
     if (!QFileInfo(spec.skaffoldFile).isFile()) {
-        spec.errors.append({spec.skaffoldFile, 0, tr("skaffold.yaml not found in this directory")});
+        spec.errors.append({ spec.skaffoldFile, 0, tr("skaffold.yaml not found in this directory") });
         return spec;
     }
     if (file.size() > MaxSkaffoldYamlBytes) {
-        spec.errors.append({spec.skaffoldFile, 0,
-                            tr("file is too large (%1 bytes) to be a skaffold configuration").arg(file.size())});
+        spec.errors.append({ spec.skaffoldFile, 0,
+            tr("file is too large (%1 bytes) to be a skaffold configuration").arg(file.size()) });
         return spec;
     }
     if (!file.open(QIODevice::ReadOnly)) {
-        spec.errors.append({spec.skaffoldFile, 0, tr("cannot read: %1").arg(file.errorString())});
+        spec.errors.append({ spec.skaffoldFile, 0, tr("cannot read: %1").arg(file.errorString()) });
         return spec;
     }
     // Read with the cap too: the size may change between the check and the read.
     const QByteArray text = file.read(MaxSkaffoldYamlBytes + 1);
     if (text.size() > MaxSkaffoldYamlBytes) {
-        spec.errors.append({spec.skaffoldFile, 0, tr("file is too large to be a skaffold configuration")});
+        spec.errors.append({ spec.skaffoldFile, 0, tr("file is too large to be a skaffold configuration") });
         return spec;
     }
     parseSkaffoldYaml(text, spec.skaffoldFile, spec);
     if (!spec.hasKustomization && usesKustomizeHere(spec.configs))
-        spec.warnings.append({spec.path + u"/kustomization.yaml"_s, 0,
-                              tr("not found, but skaffold.yaml renders with kustomize")});
+        spec.warnings.append({ spec.path + u"/kustomization.yaml"_s, 0,
+            tr("not found, but skaffold.yaml renders with kustomize") });
     else if (!spec.hasKustomization && spec.errors.isEmpty())
-        spec.warnings.append({spec.path + u"/kustomization.yaml"_s, 0,
-                              tr("not found; a kubernetes-assert spec directory usually has one")});
+        spec.warnings.append({ spec.path + u"/kustomization.yaml"_s, 0,
+            tr("not found; a kubernetes-assert spec directory usually has one") });
     return spec;
 }

@@ -10,8 +10,8 @@
 
 struct SpecIssue
 {
-    QString file;  // absolute path of the file concerned
-    int line = 0;  // 1-based; 0 when the problem is not at a line (missing file)
+    QString file; // absolute path of the file concerned
+    int line = 0; // 1-based; 0 when the problem is not at a line (missing file)
     QString message;
 
     // "/dir/skaffold.yaml:12: profiles must be a list"
@@ -29,9 +29,9 @@ struct SkaffoldArtifact
 // One YAML document of skaffold.yaml: a config, or a module of a multi-config file.
 struct SkaffoldConfig
 {
-    int line = 0;          // where the document starts, 1-based
-    QString apiVersion;    // "skaffold/v4beta11"
-    QString name;          // metadata.name; modules are addressed by it (-m)
+    int line = 0; // where the document starts, 1-based
+    QString apiVersion; // "skaffold/v4beta11"
+    QString name; // metadata.name; modules are addressed by it (-m)
     QStringList profiles;
     QList<SkaffoldArtifact> artifacts;
     QStringList deployers; // keys of deploy: (kubectl, helm, kpt, docker, cloudrun, kustomize)
@@ -41,16 +41,16 @@ struct SkaffoldConfig
 
 struct SpecDirectory
 {
-    QString path;          // the directory, cleaned
-    QString skaffoldFile;  // <path>/skaffold.yaml
+    QString path; // the directory, cleaned
+    QString skaffoldFile; // <path>/skaffold.yaml
     bool hasKustomization = false;
     QList<SkaffoldConfig> configs;
-    QList<SpecIssue> errors;   // the run buttons stay disabled while there are any
+    QList<SpecIssue> errors; // the run buttons stay disabled while there are any
     QList<SpecIssue> warnings; // shown, but do not block (no kustomization.yaml, ...)
 
     bool isRunnable() const { return errors.isEmpty() && !configs.isEmpty(); }
-    QString displayName() const;     // first named config, else the directory's name
-    QStringList profiles() const;    // over all configs, first-seen order, no duplicates
+    QString displayName() const; // first named config, else the directory's name
+    QStringList profiles() const; // over all configs, first-seen order, no duplicates
     QStringList deployKinds() const; // over all configs: deployers, then renderers
 };
 

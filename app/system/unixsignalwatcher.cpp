@@ -3,15 +3,15 @@
 #include <QSocketNotifier>
 
 #include <cerrno>
-#include <cstring>
 #include <csignal>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace {
 
-int g_fds[2] = {-1, -1}; // [0] written by the handler, [1] read by the notifier
+int g_fds[2] = { -1, -1 }; // [0] written by the handler, [1] read by the notifier
 
 void handleSignal(int number)
 {
@@ -31,7 +31,7 @@ struct UnixSignalWatcher::Previous
 };
 
 UnixSignalWatcher::UnixSignalWatcher(QObject *parent)
-    : UnixSignalWatcher({SIGTERM, SIGINT, SIGHUP}, parent)
+    : UnixSignalWatcher({ SIGTERM, SIGINT, SIGHUP }, parent)
 {
 }
 
@@ -56,7 +56,7 @@ UnixSignalWatcher::UnixSignalWatcher(const QList<int> &signalNumbers, QObject *p
         action.sa_handler = handleSignal;
         sigemptyset(&action.sa_mask);
         action.sa_flags = SA_RESTART;
-        Previous previous{number, {}};
+        Previous previous { number, {} };
         if (::sigaction(number, &action, &previous.action) == 0)
             m_previous->append(previous);
     }

@@ -19,8 +19,8 @@ int main(int argc, char *argv[])
     QTemporaryDir tmp;
     QSettings settings(tmp.filePath("settings.ini"), QSettings::IniFormat);
     settings.setValue("skaffold/recentSpecDirectories",
-                      QStringList{QStringLiteral(KASSERT_TESTS_DIR "/data/skaffold/profiles"),
-                                  QStringLiteral(KASSERT_TESTS_DIR "/data/skaffold/malformed")});
+        QStringList { QStringLiteral(KASSERT_TESTS_DIR "/data/skaffold/profiles"),
+            QStringLiteral(KASSERT_TESTS_DIR "/data/skaffold/malformed") });
     SkaffoldSessions sessions;
     sessions.setProgram(args.at(1));
     sessions.setCleanupTimeout(20000);
@@ -53,7 +53,7 @@ int main(int argc, char *argv[])
     // SKAFFOLD_DEMO_STOP_MS=<ms>: press Stop then, to show the cleanup progress.
     if (qEnvironmentVariableIsSet("SKAFFOLD_DEMO_STOP_MS")) {
         QTimer::singleShot(qEnvironmentVariableIntValue("SKAFFOLD_DEMO_STOP_MS"), &panel,
-                           [&panel] { panel.stopButton()->click(); });
+            [&panel] { panel.stopButton()->click(); });
     }
     return app.exec();
 }

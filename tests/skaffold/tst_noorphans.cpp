@@ -63,7 +63,7 @@ class TestNoOrphans : public QObject
     void makeSpecDirs()
     {
         m_specDirs.clear();
-        for (const char *name : {"one", "two"}) {
+        for (const char *name : { "one", "two" }) {
             const QString dir = m_tmp.filePath(QString(QTest::currentTestFunction()) + "-" + name);
             QVERIFY(QDir().mkpath(dir));
             QVERIFY(QFile::copy(ValidSpec + "/skaffold.yaml", dir + "/skaffold.yaml"));
@@ -77,10 +77,10 @@ class TestNoOrphans : public QObject
         env.insert("SKAFFOLD_FAKE_SIGNAL_FILE", signalFile);
         m_runner.setProcessEnvironment(env);
         m_runner.setProcessChannelMode(QProcess::MergedChannels);
-        m_runner.start(QStringLiteral(SKAFFOLD_SESSION_RUNNER), QStringList{StandIn} + m_specDirs);
+        m_runner.start(QStringLiteral(SKAFFOLD_SESSION_RUNNER), QStringList { StandIn } + m_specDirs);
         QVERIFY(m_runner.waitForStarted(5000));
-        QTRY_VERIFY2_WITH_TIMEOUT(runnerSaid("ready") || m_runner.state() != QProcess::Running, m_output.constData(),
-                                  20000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            runnerSaid("ready") || m_runner.state() != QProcess::Running, m_output.constData(), 20000);
         QVERIFY2(m_runner.state() == QProcess::Running, m_output.constData());
         QCOMPARE(processesMentioning(m_tmp.path()).size(), 2);
     }
@@ -133,9 +133,14 @@ private slots:
         QVERIFY(m_runner.waitForFinished(10000));
         QCOMPARE(m_runner.exitStatus(), QProcess::CrashExit);
         QTRY_VERIFY_WITH_TIMEOUT(processesMentioning(m_tmp.path()).isEmpty(), 15000);
+        // Linux sends the death signal once per reparenting, and a dying multi-threaded
+        // parent may hand its children from thread to thread first: SIGTERM can come twice.
         QFile file(signalFile);
         QVERIFY(file.open(QIODevice::ReadOnly));
-        QCOMPARE(file.readAll(), QByteArray("SIGTERM\nSIGTERM\n"));
+        const QList<QByteArray> received = file.readAll().trimmed().split('\n');
+        QVERIFY2(received.size() >= 2, qPrintable(received.join(' ')));
+        for (const QByteArray &signal : received)
+            QCOMPARE(signal, QByteArray("SIGTERM"));
     }
 };
 

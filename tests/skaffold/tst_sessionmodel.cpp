@@ -42,12 +42,14 @@ private slots:
         QCOMPARE(row0.data(SessionModel::ModeRole).toString(), QString("dev"));
         QVERIFY(row0.data(SessionModel::CommandRole).toString().startsWith("skaffold dev -f " + ValidSpec));
         QCOMPARE(row0.data(SessionModel::SessionRole).value<SkaffoldSession *>(), first);
-        QVERIFY(model.index(1).data(Qt::DisplayRole).toString().startsWith("profiles · skaffold run -p ci · "));
+        QVERIFY(
+            model.index(1).data(Qt::DisplayRole).toString().startsWith("profiles · skaffold run -p ci · "));
 
         // Phase and run id arrive through dataChanged for the session's row only.
         QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
         QTRY_VERIFY_WITH_TIMEOUT(!row0.data(SessionModel::RunIdRole).toString().isEmpty(), 15000);
-        QTRY_COMPARE_WITH_TIMEOUT(row0.data(SessionModel::PhaseRole).toString(), QString("Watching for changes"), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            row0.data(SessionModel::PhaseRole).toString(), QString("Watching for changes"), 15000);
         QVERIFY(changes.size() > 0);
         for (const auto &change : changes) {
             const QModelIndex topLeft = change.at(0).toModelIndex();
@@ -57,8 +59,8 @@ private slots:
 
         // `run` finishes by itself.
         const QModelIndex row1 = model.index(1);
-        QTRY_COMPARE_WITH_TIMEOUT(row1.data(SessionModel::ExitRole).toInt(), int(SkaffoldSession::Exit::Completed),
-                                  15000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            row1.data(SessionModel::ExitRole).toInt(), int(SkaffoldSession::Exit::Completed), 15000);
         QCOMPARE(row1.data(SessionModel::ExitCodeRole).toInt(), 0);
         QVERIFY(!row1.data(SessionModel::IsLiveRole).toBool());
 

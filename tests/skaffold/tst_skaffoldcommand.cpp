@@ -15,20 +15,26 @@ private slots:
         QTest::addColumn<int>("port");
         QTest::addColumn<QStringList>("expected");
 
-        const QStringList head{"-f", "/specs/checkout/skaffold.yaml", "--kube-context", "kind-dev", "--namespace",
-                               "assert"};
-        const QStringList tail{"--interactive=false", "--update-check=false"};
-        QTest::newRow("dev") << int(SkaffoldMode::Dev) << "" << "" << 50123
-                             << QStringList{"dev"} + head + tail
-                    + QStringList{"--rpc-http-port", "50123", "--label", "skaffold.dev/tail=true"};
-        QTest::newRow("run") << int(SkaffoldMode::Run) << "" << "" << 50123
-                             << QStringList{"run"} + head + tail + QStringList{"--rpc-http-port", "50123"};
+        const QStringList head { "-f", "/specs/checkout/skaffold.yaml", "--kube-context", "kind-dev",
+            "--namespace", "assert" };
+        const QStringList tail { "--interactive=false", "--update-check=false" };
+        QTest::newRow("dev") << int(SkaffoldMode::Dev) << ""
+                             << "" << 50123
+                             << QStringList { "dev" } + head + tail
+                + QStringList { "--rpc-http-port", "50123", "--label", "skaffold.dev/tail=true" };
+        QTest::newRow("run") << int(SkaffoldMode::Run) << ""
+                             << "" << 50123
+                             << QStringList { "run" } + head + tail
+                + QStringList { "--rpc-http-port", "50123" };
         QTest::newRow("dev with kubeconfig and profile")
-            << int(SkaffoldMode::Dev) << "/home/me/.kube/other config" << "ci" << 4000
-            << QStringList{"dev"} + head + QStringList{"--kubeconfig", "/home/me/.kube/other config", "-p", "ci"}
-                + tail + QStringList{"--rpc-http-port", "4000", "--label", "skaffold.dev/tail=true"};
-        QTest::newRow("run without event API") << int(SkaffoldMode::Run) << "" << "minikube" << 0
-                                               << QStringList{"run"} + head + QStringList{"-p", "minikube"} + tail;
+            << int(SkaffoldMode::Dev) << "/home/me/.kube/other config"
+            << "ci" << 4000
+            << QStringList { "dev" } + head
+                + QStringList { "--kubeconfig", "/home/me/.kube/other config", "-p", "ci" } + tail
+                + QStringList { "--rpc-http-port", "4000", "--label", "skaffold.dev/tail=true" };
+        QTest::newRow("run without event API")
+            << int(SkaffoldMode::Run) << ""
+            << "minikube" << 0 << QStringList { "run" } + head + QStringList { "-p", "minikube" } + tail;
     }
 
     void arguments()
@@ -57,7 +63,7 @@ private slots:
         const QStringList args = skaffoldArguments(launch);
         QVERIFY(!args.contains("--kube-context"));
         QVERIFY(!args.contains("--namespace"));
-        QCOMPARE(args.mid(0, 3), (QStringList{"dev", "-f", "/s/skaffold.yaml"}));
+        QCOMPARE(args.mid(0, 3), (QStringList { "dev", "-f", "/s/skaffold.yaml" }));
     }
 
     void hostileValuesStaySingleArguments()
@@ -75,9 +81,9 @@ private slots:
 
     void commandLineForDisplay()
     {
-        QCOMPARE(skaffoldCommandLine("skaffold", {"run", "-f", "/a b/skaffold.yaml", "-p", "it's"}),
-                 QString("skaffold run -f '/a b/skaffold.yaml' -p 'it'\\''s'"));
-        QCOMPARE(skaffoldCommandLine("skaffold", {"dev", ""}), QString("skaffold dev ''"));
+        QCOMPARE(skaffoldCommandLine("skaffold", { "run", "-f", "/a b/skaffold.yaml", "-p", "it's" }),
+            QString("skaffold run -f '/a b/skaffold.yaml' -p 'it'\\''s'"));
+        QCOMPARE(skaffoldCommandLine("skaffold", { "dev", "" }), QString("skaffold dev ''"));
     }
 };
 

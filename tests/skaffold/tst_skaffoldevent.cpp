@@ -33,7 +33,7 @@ private slots:
         QCOMPARE(e.status, QString("Failed"));
         QCOMPARE(e.error.code, QString("BUILD_USER_ERROR"));
         QCOMPARE(e.error.message, QString("build [app] failed"));
-        QCOMPARE(e.error.suggestions, (QStringList{"Fix the Dockerfile", "Run docker build yourself"}));
+        QCOMPARE(e.error.suggestions, (QStringList { "Fix the Dockerfile", "Run docker build yourself" }));
     }
 
     void subtaskEvents()
@@ -85,13 +85,14 @@ private slots:
         QTest::addColumn<QByteArray>("line");
         QTest::addColumn<QString>("errorContains");
         QTest::newRow("empty") << QByteArray() << "not JSON";
-        QTest::newRow("truncated") << QByteArray(R"({"result":{"timestamp":"2025-03-01T10:00:00Z","taskEv)") << "not JSON";
+        QTest::newRow("truncated") << QByteArray(R"({"result":{"timestamp":"2025-03-01T10:00:00Z","taskEv)")
+                                   << "not JSON";
         QTest::newRow("array") << QByteArray("[1,2]") << "not a JSON object";
         QTest::newRow("no result") << QByteArray(R"({"foo":{}})") << "no \"result\"";
         QTest::newRow("result not object") << QByteArray(R"({"result":"x"})") << "no \"result\"";
         QTest::newRow("no body") << QByteArray(R"({"result":{"timestamp":"x"}})") << "no event body";
-        QTest::newRow("stream error") << QByteArray(R"({"error":{"code":2,"message":"stream closed"}})")
-                                      << "stream closed";
+        QTest::newRow("stream error")
+            << QByteArray(R"({"error":{"code":2,"message":"stream closed"}})") << "stream closed";
         QTest::newRow("huge") << QByteArray(R"({"result":{"taskEvent":{"task":")")
                 + QByteArray(MaxSkaffoldEventLineBytes, 'x') + QByteArray(R"("}}})")
                               << "too long";
@@ -124,17 +125,39 @@ private slots:
         QTest::addColumn<QString>("line");
         QTest::addColumn<QString>("task");
         QTest::addColumn<QString>("status");
-        QTest::newRow("tags") << "Generating tags..." << "Build" << "InProgress";
-        QTest::newRow("cache") << "Checking cache..." << "Build" << "InProgress";
-        QTest::newRow("deploy") << "Starting deploy..." << "Deploy" << "InProgress";
-        QTest::newRow("stabilize") << "Waiting for deployments to stabilize..." << "StatusCheck" << "InProgress";
-        QTest::newRow("stable") << "Deployments stabilized in 3.2 seconds" << "StatusCheck" << "Completed";
-        QTest::newRow("ctrl-c") << "Press Ctrl+C to exit" << "DevLoop" << "Completed";
-        QTest::newRow("watching") << "Watching for changes..." << "DevLoop" << "Completed";
-        QTest::newRow("cleanup") << "Cleaning up..." << "Cleanup" << "InProgress";
-        QTest::newRow("build failed") << "build [app] failed: exit status 1" << "Build" << "Failed";
-        QTest::newRow("app log mentioning deploy") << "[pod app] Starting deploy..." << "" << "";
-        QTest::newRow("unrelated") << " - app -> app:latest" << "" << "";
+        QTest::newRow("tags") << "Generating tags..."
+                              << "Build"
+                              << "InProgress";
+        QTest::newRow("cache") << "Checking cache..."
+                               << "Build"
+                               << "InProgress";
+        QTest::newRow("deploy") << "Starting deploy..."
+                                << "Deploy"
+                                << "InProgress";
+        QTest::newRow("stabilize") << "Waiting for deployments to stabilize..."
+                                   << "StatusCheck"
+                                   << "InProgress";
+        QTest::newRow("stable") << "Deployments stabilized in 3.2 seconds"
+                                << "StatusCheck"
+                                << "Completed";
+        QTest::newRow("ctrl-c") << "Press Ctrl+C to exit"
+                                << "DevLoop"
+                                << "Completed";
+        QTest::newRow("watching") << "Watching for changes..."
+                                  << "DevLoop"
+                                  << "Completed";
+        QTest::newRow("cleanup") << "Cleaning up..."
+                                 << "Cleanup"
+                                 << "InProgress";
+        QTest::newRow("build failed") << "build [app] failed: exit status 1"
+                                      << "Build"
+                                      << "Failed";
+        QTest::newRow("app log mentioning deploy") << "[pod app] Starting deploy..."
+                                                   << ""
+                                                   << "";
+        QTest::newRow("unrelated") << " - app -> app:latest"
+                                   << ""
+                                   << "";
     }
 
     void outputPhases()
@@ -152,9 +175,9 @@ private slots:
 
     void describesPhases()
     {
-        QCOMPARE(describePhase({"Build", "InProgress"}, 0), QString("Building"));
-        QCOMPARE(describePhase({"DevLoop", "Completed"}, 2), QString("Watching for changes (iteration 2)"));
-        QCOMPARE(describePhase({"StatusCheck", "Failed"}, 0), QString("Deployments did not stabilize"));
+        QCOMPARE(describePhase({ "Build", "InProgress" }, 0), QString("Building"));
+        QCOMPARE(describePhase({ "DevLoop", "Completed" }, 2), QString("Watching for changes (iteration 2)"));
+        QCOMPARE(describePhase({ "StatusCheck", "Failed" }, 0), QString("Deployments did not stabilize"));
         QCOMPARE(describePhase({}, 0), QString("Starting"));
     }
 };

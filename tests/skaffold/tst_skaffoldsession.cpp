@@ -48,7 +48,7 @@ class TestSkaffoldSession : public QObject
             environment.insert(it.key(), it.value());
         m_session->setProcessEnvironment(environment);
         connect(m_session.get(), &SkaffoldSession::outputLines, this,
-                [this](const QStringList &lines) { m_output += lines; });
+            [this](const QStringList &lines) { m_output += lines; });
         return m_session.get();
     }
 
@@ -82,10 +82,11 @@ private slots:
     void devSessionWithEvents()
     {
         const QString argvFile = m_tmp.filePath("argv.json");
-        SkaffoldSession *session = makeSession(SkaffoldMode::Dev, {{"SKAFFOLD_FAKE_ARGV_FILE", argvFile}});
+        SkaffoldSession *session
+            = makeSession(SkaffoldMode::Dev, { { "SKAFFOLD_FAKE_ARGV_FILE", argvFile } });
         session->start();
         QCOMPARE(session->state(), SkaffoldSession::State::Starting);
-        QTRY_COMPARE_WITH_TIMEOUT(session->phase(), (SkaffoldPhase{"DevLoop", "Completed"}), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(session->phase(), (SkaffoldPhase { "DevLoop", "Completed" }), 15000);
 
         // The exact argv, run in the spec directory.
         const QJsonObject recorded = QJsonDocument::fromJson(readAll(argvFile).toUtf8()).object();
@@ -93,10 +94,10 @@ private slots:
         for (const QJsonValue &arg : recorded.value("argv").toArray())
             argv << arg.toString();
         QCOMPARE(argv, session->arguments());
-        QCOMPARE(argv, (QStringList{"dev", "-f", ValidSpec + "/skaffold.yaml", "--kube-context", "kind-dev",
-                                    "--namespace", "assert", "--interactive=false", "--update-check=false",
-                                    "--rpc-http-port", QString::number(session->launch().rpcHttpPort),
-                                    "--label", "skaffold.dev/tail=true"}));
+        QCOMPARE(argv,
+            (QStringList { "dev", "-f", ValidSpec + "/skaffold.yaml", "--kube-context", "kind-dev",
+                "--namespace", "assert", "--interactive=false", "--update-check=false", "--rpc-http-port",
+                QString::number(session->launch().rpcHttpPort), "--label", "skaffold.dev/tail=true" }));
         QCOMPARE(recorded.value("cwd").toString(), ValidSpec);
 
         // What the event API told (the output may have been faster).
@@ -105,10 +106,10 @@ private slots:
         QVERIFY2(QRegularExpression("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
                      .match(session->runId())
                      .hasMatch(),
-                 qPrintable(session->runId()));
+            qPrintable(session->runId()));
         QCOMPARE(session->artifacts().value("kassert-spec"), QString("Build Completed"));
         QCOMPARE(session->resources().value("deployment/kassert-spec"),
-                 QString("Succeeded: Deployment rollout complete"));
+            QString("Succeeded: Deployment rollout complete"));
         QVERIFY(session->actionableError().isEmpty());
         QCOMPARE(session->phaseText(), QString("Watching for changes"));
 
@@ -117,7 +118,8 @@ private slots:
         QVERIFY(outputIndex("Generating tags...") < outputIndex("Starting deploy..."));
         QVERIFY(outputIndex("Starting deploy...") < outputIndex("Press Ctrl+C to exit"));
         QTRY_VERIFY_WITH_TIMEOUT(
-            m_output.contains("[kassert-spec-6d5f7b8c9-x2x9q assert] PASS specs/checkout.spec.js (1/5)"), 10000);
+            m_output.contains("[kassert-spec-6d5f7b8c9-x2x9q assert] PASS specs/checkout.spec.js (1/5)"),
+            10000);
 
         QSignalSpy progress(session, &SkaffoldSession::stopProgress);
         session->stop();
@@ -136,9 +138,9 @@ private slots:
     {
         // The API opens late (the client keeps trying) and drops the first stream after
         // three events; the second connection replays them.
-        SkaffoldSession *session = makeSession(SkaffoldMode::Run, {{"SKAFFOLD_FAKE_RPC_DELAY", "0.7"},
-                                                                   {"SKAFFOLD_FAKE_DROP_AFTER", "3"},
-                                                                   {"SKAFFOLD_FAKE_STEP", "0.3"}});
+        SkaffoldSession *session = makeSession(SkaffoldMode::Run,
+            { { "SKAFFOLD_FAKE_RPC_DELAY", "0.7" }, { "SKAFFOLD_FAKE_DROP_AFTER", "3" },
+                { "SKAFFOLD_FAKE_STEP", "0.3" } });
         session->start();
         QVERIFY(waitFinished());
         QCOMPARE(session->exit(), SkaffoldSession::Exit::Completed);
@@ -150,8 +152,10 @@ private slots:
         for (const SkaffoldEvent &e : events) {
             identities.insert(e.identity);
             metas += e.kind == SkaffoldEvent::Kind::Meta;
-            buildsCompleted += e.kind == SkaffoldEvent::Kind::Task && e.task == "Build" && e.status == "Completed";
-            deploysStarted += e.kind == SkaffoldEvent::Kind::Task && e.task == "Deploy" && e.status == "InProgress";
+            buildsCompleted
+                += e.kind == SkaffoldEvent::Kind::Task && e.task == "Build" && e.status == "Completed";
+            deploysStarted
+                += e.kind == SkaffoldEvent::Kind::Task && e.task == "Deploy" && e.status == "InProgress";
         }
         QCOMPARE(identities.size(), events.size());
         QCOMPARE(metas, 1);
@@ -162,32 +166,32 @@ private slots:
 
     void firstBuildFailureEndsDev()
     {
-        SkaffoldSession *session = makeSession(SkaffoldMode::Dev, {{"SKAFFOLD_FAKE_SCENARIO", "build-fail"},
-                                                                   {"SKAFFOLD_FAKE_STEP", "0.3"}});
+        SkaffoldSession *session = makeSession(SkaffoldMode::Dev,
+            { { "SKAFFOLD_FAKE_SCENARIO", "build-fail" }, { "SKAFFOLD_FAKE_STEP", "0.3" } });
         session->start();
         QVERIFY(waitFinished());
         QCOMPARE(session->exit(), SkaffoldSession::Exit::Error);
         QCOMPARE(session->exitCode(), 1);
         QCOMPARE(session->exitText(), QString("Failed (exit code 1)"));
-        QCOMPARE(session->phase(), (SkaffoldPhase{"Build", "Failed"}));
+        QCOMPARE(session->phase(), (SkaffoldPhase { "Build", "Failed" }));
         const SkaffoldActionableError error = session->actionableError();
         QCOMPARE(error.code, QString("BUILD_USER_ERROR"));
         QVERIFY2(error.message.startsWith("build [kassert-spec] failed"), qPrintable(error.message));
-        QCOMPARE(error.suggestions, QStringList{"Fix the Dockerfile and try again"});
+        QCOMPARE(error.suggestions, QStringList { "Fix the Dockerfile and try again" });
         QCOMPARE(session->lastError(), error.message);
-        QTRY_VERIFY(m_output.contains(
-            "build [kassert-spec] failed: exit status 1. Docker build ran into internal error. Please retry."));
+        QTRY_VERIFY(m_output.contains("build [kassert-spec] failed: exit status 1. Docker build ran into "
+                                      "internal error. Please retry."));
     }
 
     void deployFailureInRun()
     {
-        SkaffoldSession *session = makeSession(SkaffoldMode::Run, {{"SKAFFOLD_FAKE_SCENARIO", "deploy-fail"},
-                                                                   {"SKAFFOLD_FAKE_STEP", "0.3"}});
+        SkaffoldSession *session = makeSession(SkaffoldMode::Run,
+            { { "SKAFFOLD_FAKE_SCENARIO", "deploy-fail" }, { "SKAFFOLD_FAKE_STEP", "0.3" } });
         session->start();
         QVERIFY(waitFinished());
         QCOMPARE(session->exit(), SkaffoldSession::Exit::Error);
         QCOMPARE(session->actionableError().code, QString("DEPLOY_KUBECTL_APPLY_ERR"));
-        QCOMPARE(session->actionableError().suggestions, QStringList{"Check your cluster connection"});
+        QCOMPARE(session->actionableError().suggestions, QStringList { "Check your cluster connection" });
     }
 
     void runCompletes()
@@ -216,18 +220,19 @@ private slots:
         QVERIFY(waitFinished());
         QCOMPARE(session->exit(), SkaffoldSession::Exit::UsageError);
         QCOMPARE(session->exitCode(), 127);
-        QVERIFY2(session->lastError().contains("Error: unknown flag: --no-such-flag"), qPrintable(session->lastError()));
+        QVERIFY2(session->lastError().contains("Error: unknown flag: --no-such-flag"),
+            qPrintable(session->lastError()));
     }
 
     void stopEscalatesWhenSigintIsIgnored()
     {
         const QString signalFile = m_tmp.filePath("signals.txt");
-        SkaffoldSession *session = makeSession(SkaffoldMode::Dev, {{"SKAFFOLD_FAKE_SCENARIO", "ignore-sigint"},
-                                                                   {"SKAFFOLD_FAKE_SIGNAL_FILE", signalFile}});
+        SkaffoldSession *session = makeSession(SkaffoldMode::Dev,
+            { { "SKAFFOLD_FAKE_SCENARIO", "ignore-sigint" }, { "SKAFFOLD_FAKE_SIGNAL_FILE", signalFile } });
         session->setCleanupTimeout(700);
         session->setTerminateTimeout(700);
         session->start();
-        QTRY_COMPARE_WITH_TIMEOUT(session->phase(), (SkaffoldPhase{"DevLoop", "Completed"}), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(session->phase(), (SkaffoldPhase { "DevLoop", "Completed" }), 15000);
         QSignalSpy progress(session, &SkaffoldSession::stopProgress);
         session->stop();
         QVERIFY(waitFinished());
@@ -242,12 +247,12 @@ private slots:
     void slowCleanupWithinTimeoutIsANormalStop()
     {
         const QString signalFile = m_tmp.filePath("signals-slow.txt");
-        SkaffoldSession *session = makeSession(SkaffoldMode::Dev, {{"SKAFFOLD_FAKE_SCENARIO", "slow-cleanup"},
-                                                                   {"SKAFFOLD_FAKE_CLEANUP_SECONDS", "1.2"},
-                                                                   {"SKAFFOLD_FAKE_SIGNAL_FILE", signalFile}});
+        SkaffoldSession *session = makeSession(SkaffoldMode::Dev,
+            { { "SKAFFOLD_FAKE_SCENARIO", "slow-cleanup" }, { "SKAFFOLD_FAKE_CLEANUP_SECONDS", "1.2" },
+                { "SKAFFOLD_FAKE_SIGNAL_FILE", signalFile } });
         session->setCleanupTimeout(20000);
         session->start();
-        QTRY_COMPARE_WITH_TIMEOUT(session->phase(), (SkaffoldPhase{"DevLoop", "Completed"}), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(session->phase(), (SkaffoldPhase { "DevLoop", "Completed" }), 15000);
         QSignalSpy progress(session, &SkaffoldSession::stopProgress);
         session->stop();
         QVERIFY(waitFinished());
@@ -258,11 +263,11 @@ private slots:
 
     void outputFallbackWithoutEventApi()
     {
-        SkaffoldSession *session = makeSession(SkaffoldMode::Dev, {{"SKAFFOLD_FAKE_SCENARIO", "no-rpc"}});
+        SkaffoldSession *session = makeSession(SkaffoldMode::Dev, { { "SKAFFOLD_FAKE_SCENARIO", "no-rpc" } });
         session->setEventApiGiveUpAfter(300);
         QSignalSpy changed(session, &SkaffoldSession::changed);
         session->start();
-        QTRY_COMPARE_WITH_TIMEOUT(session->phase(), (SkaffoldPhase{"DevLoop", "Completed"}), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(session->phase(), (SkaffoldPhase { "DevLoop", "Completed" }), 15000);
         QVERIFY(!session->eventApiConnected());
         QVERIFY(session->runId().isEmpty());
         QVERIFY(session->recentEvents().isEmpty());
@@ -274,8 +279,10 @@ private slots:
     {
         QTest::addColumn<QString>("program");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("path") << "/nonexistent/bin/skaffold" << "/nonexistent/bin/skaffold";
-        QTest::newRow("PATH") << "skaffold-not-installed-anywhere" << "on PATH";
+        QTest::newRow("path") << "/nonexistent/bin/skaffold"
+                              << "/nonexistent/bin/skaffold";
+        QTest::newRow("PATH") << "skaffold-not-installed-anywhere"
+                              << "on PATH";
     }
 
     void missingBinary()
@@ -328,7 +335,7 @@ private slots:
         QSignalSpy removed(&sessions, &SkaffoldSessions::sessionAboutToBeRemoved);
         sessions.remove(first);
         QCOMPARE(removed.size(), 1);
-        QCOMPARE(sessions.sessions(), QList<SkaffoldSession *>{second});
+        QCOMPARE(sessions.sessions(), QList<SkaffoldSession *> { second });
     }
 };
 

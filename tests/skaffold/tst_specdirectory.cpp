@@ -49,27 +49,30 @@ private slots:
         QTest::addColumn<QList<int>>("errorLines");
         QTest::addColumn<int>("warnings");
 
-        QTest::newRow("valid") << "valid" << true << "checkout-specs" << QStringList{}
-                               << QStringList{"checkout-specs@."} << QStringList{"kubectl", "kustomize"} << true
-                               << QList<int>{} << 0;
-        QTest::newRow("profiles") << "profiles" << true << "payments-specs" << QStringList{"ci", "minikube", "helm"}
-                                  << QStringList{"payments-specs@.", "payments-fixtures@fixtures"}
-                                  << QStringList{"kubectl", "kustomize"} << true << QList<int>{} << 0;
-        QTest::newRow("multi-document") << "multidoc" << true << "backend" << QStringList{"ci", "debug"}
-                                        << QStringList{"backend-specs@backend", "frontend-specs@frontend"}
-                                        << QStringList{"rawYaml", "helm"} << true << QList<int>{} << 0;
-        QTest::newRow("malformed") << "malformed" << false << "malformed" << QStringList{} << QStringList{}
-                                   << QStringList{} << true << QList<int>{5} << 0;
-        QTest::newRow("no kustomization") << "nokustomization" << true << "lonely-specs" << QStringList{}
-                                          << QStringList{"lonely-specs@."} << QStringList{"kubectl", "kustomize"}
-                                          << false << QList<int>{} << 1;
-        QTest::newRow("wrong types") << "wrongtypes" << false << "wrongtypes" << QStringList{}
-                                     << QStringList{"ok-image@."} << QStringList{} << false
-                                     << QList<int>{4, 5, 9, 10, 12} << 0;
-        QTest::newRow("empty file") << "empty" << false << "empty" << QStringList{} << QStringList{}
-                                    << QStringList{} << false << QList<int>{0} << 0;
-        QTest::newRow("not skaffold") << "notskaffold" << false << "not-a-skaffold-config" << QStringList{}
-                                      << QStringList{} << QStringList{} << false << QList<int>{1, 2} << 0;
+        QTest::newRow("valid") << "valid" << true << "checkout-specs" << QStringList {}
+                               << QStringList { "checkout-specs@." } << QStringList { "kubectl", "kustomize" }
+                               << true << QList<int> {} << 0;
+        QTest::newRow("profiles") << "profiles" << true << "payments-specs"
+                                  << QStringList { "ci", "minikube", "helm" }
+                                  << QStringList { "payments-specs@.", "payments-fixtures@fixtures" }
+                                  << QStringList { "kubectl", "kustomize" } << true << QList<int> {} << 0;
+        QTest::newRow("multi-document") << "multidoc" << true << "backend" << QStringList { "ci", "debug" }
+                                        << QStringList { "backend-specs@backend", "frontend-specs@frontend" }
+                                        << QStringList { "rawYaml", "helm" } << true << QList<int> {} << 0;
+        QTest::newRow("malformed") << "malformed" << false << "malformed" << QStringList {} << QStringList {}
+                                   << QStringList {} << true << QList<int> { 5 } << 0;
+        QTest::newRow("no kustomization")
+            << "nokustomization" << true << "lonely-specs" << QStringList {}
+            << QStringList { "lonely-specs@." } << QStringList { "kubectl", "kustomize" } << false
+            << QList<int> {} << 1;
+        QTest::newRow("wrong types") << "wrongtypes" << false << "wrongtypes" << QStringList {}
+                                     << QStringList { "ok-image@." } << QStringList {} << false
+                                     << QList<int> { 4, 5, 9, 10, 12 } << 0;
+        QTest::newRow("empty file") << "empty" << false << "empty" << QStringList {} << QStringList {}
+                                    << QStringList {} << false << QList<int> { 0 } << 0;
+        QTest::newRow("not skaffold")
+            << "notskaffold" << false << "not-a-skaffold-config" << QStringList {} << QStringList {}
+            << QStringList {} << false << QList<int> { 1, 2 } << 0;
     }
 
     void readsDirectories()
@@ -107,7 +110,8 @@ private slots:
         const SpecDirectory spec = readSpecDirectory(dataDir("malformed"));
         QCOMPARE(spec.errors.size(), 1);
         const QString text = spec.errors.first().toString();
-        QVERIFY2(text.startsWith(dataDir("malformed") + "/skaffold.yaml:5: malformed YAML"), qPrintable(text));
+        QVERIFY2(
+            text.startsWith(dataDir("malformed") + "/skaffold.yaml:5: malformed YAML"), qPrintable(text));
     }
 
     void wrongTypesSayWhichField()
@@ -142,21 +146,23 @@ private slots:
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<bool>("runnable");
 
-        QTest::newRow("truncated") << QByteArray("apiVersion: skaffold/v4beta11\nbuild:\n  artifacts:\n    - image: \"unterminated")
+        QTest::newRow("truncated") << QByteArray(
+            "apiVersion: skaffold/v4beta11\nbuild:\n  artifacts:\n    - image: \"unterminated")
                                    << false;
         QTest::newRow("deep nesting") << QByteArray(200000, '[') << false;
         QTest::newRow("binary") << QByteArray("\x00\x01\xff\xfe garbage \x80\x81", 14) << false;
         QTest::newRow("scalar document") << QByteArray("just a string\n") << false;
-        QTest::newRow("alias bomb")
-            << QByteArray("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-                          "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-                          "apiVersion: skaffold/v4beta11\nprofiles: [*d]\n")
+        QTest::newRow("alias bomb") << QByteArray(
+            "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            "apiVersion: skaffold/v4beta11\nprofiles: [*d]\n")
+                                    << false;
+        QTest::newRow("duplicate modules")
+            << QByteArray("apiVersion: skaffold/v4beta11\nmetadata: {name: m}\n---\n"
+                          "apiVersion: skaffold/v4beta11\nmetadata: {name: m}\n")
             << false;
-        QTest::newRow("duplicate modules") << QByteArray("apiVersion: skaffold/v4beta11\nmetadata: {name: m}\n---\n"
-                                                         "apiVersion: skaffold/v4beta11\nmetadata: {name: m}\n")
-                                           << false;
-        QTest::newRow("duplicate profile") << QByteArray("apiVersion: skaffold/v4beta11\nprofiles:\n- name: a\n- name: a\n")
-                                           << false;
+        QTest::newRow("duplicate profile")
+            << QByteArray("apiVersion: skaffold/v4beta11\nprofiles:\n- name: a\n- name: a\n") << false;
         QTest::newRow("only separators") << QByteArray("---\n---\n") << false;
         QTest::newRow("minimal") << QByteArray("apiVersion: skaffold/v4beta11\n") << true;
     }
@@ -196,20 +202,21 @@ private slots:
         recent.add("/a/b/../c");
         recent.add("/d");
         recent.add("/a/c/");
-        QCOMPARE(recent.list(), (QStringList{"/a/c", "/d"}));
+        QCOMPARE(recent.list(), (QStringList { "/a/c", "/d" }));
         recent.add("/e");
         recent.add("/f");
-        QCOMPARE(recent.list(), (QStringList{"/f", "/e", "/a/c"}));
+        QCOMPARE(recent.list(), (QStringList { "/f", "/e", "/a/c" }));
         recent.add("");
         recent.remove("/e");
-        QCOMPARE(recent.list(), (QStringList{"/f", "/a/c"}));
+        QCOMPARE(recent.list(), (QStringList { "/f", "/a/c" }));
 
         // A hand-edited settings file: wrong type, blanks, duplicates, too many entries.
-        settings.setValue(RecentSpecDirectories::SettingsKey, QStringList{"/x", "", "/x", "/y", "/z", "/w"});
-        QCOMPARE(recent.list(), (QStringList{"/x", "/y", "/z"}));
+        settings.setValue(
+            RecentSpecDirectories::SettingsKey, QStringList { "/x", "", "/x", "/y", "/z", "/w" });
+        QCOMPARE(recent.list(), (QStringList { "/x", "/y", "/z" }));
         // An INI file holding a single path reads back as a plain string.
         settings.setValue(RecentSpecDirectories::SettingsKey, QString("/only"));
-        QCOMPARE(recent.list(), QStringList{"/only"});
+        QCOMPARE(recent.list(), QStringList { "/only" });
         recent.clear();
         QVERIFY(recent.list().isEmpty());
     }

@@ -25,8 +25,8 @@ private slots:
     void onlyOneWatcherAndHandlersRestored()
     {
         {
-            UnixSignalWatcher first({SIGUSR1});
-            UnixSignalWatcher second({SIGUSR1});
+            UnixSignalWatcher first({ SIGUSR1 });
+            UnixSignalWatcher second({ SIGUSR1 });
             QVERIFY(first.isValid());
             QVERIFY(!second.isValid());
         }
@@ -34,7 +34,7 @@ private slots:
         struct sigaction current = {};
         ::sigaction(SIGUSR1, nullptr, &current);
         QVERIFY(current.sa_handler == SIG_DFL);
-        UnixSignalWatcher again({SIGUSR1});
+        UnixSignalWatcher again({ SIGUSR1 });
         QVERIFY(again.isValid());
     }
 };

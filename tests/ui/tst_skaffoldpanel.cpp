@@ -47,7 +47,8 @@ private slots:
         QCOMPARE(panel.profileBox()->itemData(1).toString(), QString("ci"));
 
         // Both were remembered, newest first.
-        QCOMPARE(RecentSpecDirectories(settings).list(), (QStringList{spec("profiles"), spec("malformed")}));
+        QCOMPARE(
+            RecentSpecDirectories(settings).list(), (QStringList { spec("profiles"), spec("malformed") }));
     }
 
     void devSessionFromTheButtons()
@@ -94,7 +95,8 @@ private slots:
         QVERIFY(session);
         QTRY_COMPARE_WITH_TIMEOUT(session->state(), SkaffoldSession::State::Finished, 15000);
         QVERIFY(!panel.errorLabel()->isHidden());
-        QVERIFY2(panel.errorLabel()->text().contains("BUILD_USER_ERROR"), qPrintable(panel.errorLabel()->text()));
+        QVERIFY2(
+            panel.errorLabel()->text().contains("BUILD_USER_ERROR"), qPrintable(panel.errorLabel()->text()));
         QVERIFY(panel.errorLabel()->text().contains("Fix the Dockerfile and try again"));
     }
 };
