@@ -263,6 +263,27 @@ private slots:
         QVERIFY2(result.error.startsWith("/cfg/config: " + expected), qPrintable(result.error));
     }
 
+    void secretsNotInErrors_data()
+    {
+        QTest::addColumn<QByteArray>("yaml");
+        QTest::newRow("token-list") << QByteArray("users:\n- name: a\n  user:\n    token: [SECRET-1]\n");
+        QTest::newRow("key-data") << QByteArray(
+            "users:\n- name: a\n  user:\n    client-key-data: SECRET-2!!\n");
+        QTest::newRow("password-map")
+            << QByteArray("users:\n- name: a\n  user:\n    password: {SECRET-3: x}\n");
+        QTest::newRow("syntax") << QByteArray("users:\n- name: a\n  user:\n    token: \"SECRET-4");
+        QTest::newRow("syntax-flow") << QByteArray("users: [{name: a, user: {token: SECRET-5}\n");
+    }
+
+    void secretsNotInErrors()
+    {
+        QFETCH(QByteArray, yaml);
+        const auto result = KubeconfigLoader::parse(yaml, "/cfg/config");
+        QVERIFY(!result.config);
+        QVERIFY(result.error.startsWith("/cfg/config: "));
+        QVERIFY2(!result.error.contains("SECRET"), qPrintable(result.error));
+    }
+
     void lenientScalars()
     {
         // Like sigs.k8s.io/yaml: numbers fill string fields, unknown fields are ignored,
@@ -415,6 +436,7 @@ contexts:
             }
             const auto result = KubeconfigLoader::parse(input, "/cfg/fuzz");
             QVERIFY(result.config || result.error.startsWith("/cfg/fuzz: "));
+            QVERIFY2(!result.error.contains("file-token"), qPrintable(result.error));
         }
     }
 };
