@@ -305,7 +305,9 @@ void LogStream::onFinished(const HttpResult &result)
         return;
     }
     if (error.kind == HttpError::Kind::Http) {
-        if (error.httpStatus == 429 || error.httpStatus >= 500) {
+        if (error.httpStatus == 404 && m_resumes > 0) {
+            end({}); // the pod went away while we were reconnecting: its log has ended
+        } else if (error.httpStatus == 429 || error.httpStatus >= 500) {
             bool ok = false;
             const int retryAfter = result.header("Retry-After").trimmed().toInt(&ok);
             resumeLater(error, std::chrono::seconds(ok ? qBound(0, retryAfter, 300) : 0));

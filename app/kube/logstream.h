@@ -73,8 +73,9 @@ struct LogStreamOptions
 // Ending: a followed stream that the server closes normally ends when the container is
 // no longer running (we ask for the pod: it exited, or it is gone); while the container
 // still runs the close is treated as a drop and the stream resumes. Without follow, or
-// for `previous`, a normal close is the end. 4xx answers (other than 429) end the
-// stream with that error. finished() is emitted once.
+// for `previous`, a normal close is the end, and so is a 404 while reconnecting (the
+// pod was deleted). Other 4xx answers (but 429) end the stream with that error.
+// finished() is emitted once.
 //
 // Lives on the thread of its KubeClient; the client must outlive it.
 class LogStream : public QObject
