@@ -76,6 +76,9 @@ DemoCluster::~DemoCluster()
         child->disconnect(this);
         child->terminate();
     }
+    // Before the temporary folder goes: no child may still write into it.
+    qDeleteAll(m_children);
+    m_children.clear();
 }
 
 QString DemoCluster::findServerDirectory()
@@ -175,9 +178,10 @@ void DemoCluster::childExited(DemoProcess *child)
 
 void DemoCluster::readServerOutput()
 {
-    if (m_state != State::Starting || m_server == nullptr)
+    const QByteArray data = m_server->process()->readAllStandardOutput(); // never let the pipe fill up
+    if (m_state != State::Starting)
         return;
-    m_serverStdout += m_server->process()->readAllStandardOutput();
+    m_serverStdout += data;
     const qsizetype end = m_serverStdout.indexOf('\n');
     if (end < 0) {
         if (m_serverStdout.size() > MaxReadyLineBytes)
