@@ -145,36 +145,38 @@ bool KubeContexts::load()
 
 bool KubeContexts::start(const QString &contextName)
 {
+    const QString namespaceBefore = nameSpace();
     if (!load())
         return false;
     const QString chosen = contextName.isEmpty() ? m_config.currentContext : contextName;
     emit contextsChanged(contextNames(), chosen);
-    return activate(chosen);
+    return activate(chosen, namespaceBefore);
 }
 
 bool KubeContexts::reload()
 {
     const Kubeconfig before = m_config;
+    // Read before loading: the new files may change the active context's namespace.
+    const QString namespaceBefore = nameSpace();
     if (!load())
         return false;
     emit contextsChanged(contextNames(), m_active);
     if (m_active.isEmpty())
-        return activate(m_config.currentContext);
+        return activate(m_config.currentContext, namespaceBefore);
     if (m_access && definitionOf(before, m_active) == definitionOf(m_config, m_active))
         return true;
-    return activate(m_active);
+    return activate(m_active, namespaceBefore);
 }
 
 bool KubeContexts::switchContext(const QString &contextName)
 {
     if (contextName == m_active && m_access)
         return true;
-    return activate(contextName);
+    return activate(contextName, nameSpace());
 }
 
-bool KubeContexts::activate(const QString &contextName)
+bool KubeContexts::activate(const QString &contextName, const QString &namespaceBefore)
 {
-    const QString before = nameSpace();
     ClusterAccessBuilder::Options options;
     options.contextName = contextName;
     options.namespaceOverride = m_namespaceOverride;
@@ -191,7 +193,7 @@ bool KubeContexts::activate(const QString &contextName)
     m_access = result.access;
     m_lastError.clear();
     emit switched(*m_access);
-    if (nameSpace() != before)
+    if (nameSpace() != namespaceBefore)
         emit namespaceChanged(nameSpace());
     return true;
 }

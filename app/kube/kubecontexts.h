@@ -58,7 +58,7 @@ signals:
 
 private:
     bool load();
-    bool activate(const QString &contextName);
+    bool activate(const QString &contextName, const QString &namespaceBefore);
     void rewatch();
     void reloadIfChanged();
     QByteArray fingerprint() const;

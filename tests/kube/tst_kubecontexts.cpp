@@ -160,6 +160,17 @@ private slots:
         QCOMPARE(
             switched.last().at(0).value<ClusterAccess>().target.server, QUrl("https://dev2.example:6443"));
 
+        // The active context's namespace changed: a fresh access and the new namespace.
+        QSignalSpy namespaces(&contexts, &KubeContexts::namespaceChanged);
+        QByteArray moved = twoContexts("https://dev2.example:6443");
+        moved.replace("namespace: team-dev", "namespace: team-moved");
+        QVERIFY(writeFile(m_main, moved));
+        QVERIFY(contexts.reload());
+        QCOMPARE(switched.size(), 2);
+        QCOMPARE(switched.last().at(0).value<ClusterAccess>().target.defaultNamespace, "team-moved");
+        QCOMPARE(namespaces.size(), 1);
+        QCOMPARE(namespaces.first().at(0).toString(), "team-moved");
+
         // A broken file: the error, and the previous config stays.
         QVERIFY(writeFile(m_main, "clusters: [\n"));
         QVERIFY(!contexts.reload());
