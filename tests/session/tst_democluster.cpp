@@ -398,6 +398,11 @@ void TestDemoCluster::fullDemoWithPrometheusAndAlertmanager()
     struct stat st;
     QCOMPARE(::stat(QFile::encodeName(tokenFile).constData(), &st), 0);
     QCOMPARE(st.st_mode & 0777, 0600u);
+    for (const QString &name : { u"prometheus.yml"_s, u"alertmanager.yml"_s, u"rules.yml"_s }) {
+        QFile config(QFileInfo(tokenFile).dir().filePath(name));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QVERIFY(!config.readAll().contains(k.token));
+    }
     for (const qint64 pid : demo.processIds()) {
         QFile cmdline(u"/proc/%1/cmdline"_s.arg(pid));
         QVERIFY(cmdline.open(QIODevice::ReadOnly));
