@@ -35,8 +35,11 @@ HttpError errorOf(const HttpResult &result, const QString &endpoint)
     const QJsonValue value = document.array().at(0);
     if (value.isString())
         error.message = sanitizedBodySnippet(value.toString().toUtf8(), 300);
-    else if (value.isObject() && value.toObject().value("message"_L1).isString())
+    else if (value.isObject() && value.toObject().value("message"_L1).isString()) {
+        // go-swagger's validation errors, or a Kubernetes Status from the service proxy.
         error.message = sanitizedBodySnippet(value.toObject().value("message"_L1).toString().toUtf8(), 300);
+        error.reason = value.toObject().value("reason"_L1).toString();
+    }
     return error;
 }
 

@@ -1,5 +1,7 @@
 #include "metricsscraper.h"
 
+#include "kube/kubestatus.h"
+
 #include <QTimeZone>
 
 using namespace Qt::StringLiterals;
@@ -62,6 +64,11 @@ void MetricsScraper::scrape(std::function<void(const ScrapeResult &)> done, cons
         if (!result.ok()) {
             ScrapeResult failed;
             failed.error = result.error;
+            // Through the pod proxy the API server explains in a Status (unreachable pod, RBAC).
+            if (const KubeStatus status = parseKubeStatus(result.body); status.isStatus && !status.message.isEmpty()) {
+                failed.error.reason = status.reason;
+                failed.error.message = status.message;
+            }
             done(failed);
             return;
         }

@@ -1,5 +1,7 @@
 #include "monitoringdiscovery.h"
 
+#include "kube/kubestatus.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -41,12 +43,10 @@ std::optional<DiscoveredService> serviceFrom(const QJsonObject &object)
 QString statusMessage(const HttpResult &result)
 {
     // A Kubernetes Status says it best; else the transport's words.
-    const QJsonObject status = QJsonDocument::fromJson(result.body).object();
-    const QString message = status.value("message"_L1).toString();
     HttpError error = result.error;
-    if (!message.isEmpty()) {
-        error.message = message;
-        error.reason = status.value("reason"_L1).toString();
+    if (const KubeStatus status = parseKubeStatus(result.body); status.isStatus && !status.message.isEmpty()) {
+        error.message = status.message;
+        error.reason = status.reason;
     }
     return error.toString();
 }

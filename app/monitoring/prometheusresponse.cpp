@@ -2,6 +2,7 @@
 
 #include "expositionparser.h"
 #include "http/directendpoint.h"
+#include "kube/kubestatus.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -112,6 +113,12 @@ PromEnvelope parsePromEnvelope(const HttpResult &result, const QString &endpoint
         error.endpoint = endpoint;
         error.reason = root.value("errorType"_L1).toString();
         error.message = root.value("error"_L1).toString();
+        if (root.value("kind"_L1).toString() == "Status"_L1) {
+            // The API server's service proxy speaking: Prometheus was not reached.
+            const KubeStatus kubeStatus = parseKubeStatus(result.body);
+            error.reason = kubeStatus.reason;
+            error.message = kubeStatus.message;
+        }
         if (error.message.isEmpty() && !result.ok())
             error.message = result.error.message;
         envelope.error = error;
