@@ -5,9 +5,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
-#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -18,8 +16,6 @@
 #include <QProcess>
 #include <QSslCertificate>
 #include <QSslConfiguration>
-#include <QStandardPaths>
-#include <QTcpServer>
 #include <QTemporaryDir>
 
 using namespace Qt::StringLiterals;
@@ -30,28 +26,6 @@ constexpr qsizetype MaxReadyLineBytes = 64 * 1024;
 constexpr int ProbeIntervalMs = 250;
 constexpr int ProbeAttempts = 120; // 30 s for Prometheus or Alertmanager to answer /-/ready
 constexpr int ControlTimeoutMs = 15000;
-
-QString findProgram(const QStringList &candidates)
-{
-    for (const QString &candidate : candidates) {
-        if (candidate.contains(u'/')) {
-            if (QFileInfo(candidate).isExecutable())
-                return candidate;
-        } else if (const QString found = QStandardPaths::findExecutable(candidate); !found.isEmpty()) {
-            return found;
-        }
-    }
-    return {};
-}
-
-// A port the kernel just handed out on loopback; the child binds it a moment later.
-quint16 freeLoopbackPort()
-{
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return server.serverPort();
-}
 
 } // namespace
 
@@ -113,7 +87,7 @@ void DemoCluster::start()
     if (m_state != State::Idle)
         return;
     m_state = State::Starting;
-    const QString python = findProgram({ m_python });
+    const QString python = DemoProcess::findProgram({ m_python });
     const QString serverDir = m_serverDir.isEmpty() ? findServerDirectory() : m_serverDir;
     // Failures are reported after start() returns, like every later one.
     if (python.isEmpty()) {
@@ -212,37 +186,25 @@ void DemoCluster::serverReady(const QByteArray &line)
     m_apiUrl = QUrl(u"https://127.0.0.1:%1"_s.arg(port));
     m_tokenFile = m_dir->filePath(u"token"_s);
     QString error;
-    if (!writePrivateFile(m_tokenFile, token, &error)) {
+    if (!DemoProcess::writePrivateFile(m_tokenFile, token, &error)) {
         fail(error);
         return;
     }
     startAlertmanager();
 }
 
-bool DemoCluster::writePrivateFile(const QString &path, const QByteArray &data, QString *error)
-{
-    QFile file(path);
-    if (!file.open(
-            QIODevice::WriteOnly | QIODevice::Truncate, QFileDevice::ReadOwner | QFileDevice::WriteOwner)
-        || file.write(data) != data.size() || !file.flush()) {
-        *error = tr("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
-}
-
 void DemoCluster::startAlertmanager()
 {
-    const QString program = findProgram(m_alertmanagerCandidates);
+    const QString program = DemoProcess::findProgram(m_alertmanagerCandidates);
     if (program.isEmpty()) {
         m_notes << tr("Alertmanager is not installed (prometheus-alertmanager), so there are no alerts");
         startPrometheus();
         return;
     }
-    const quint16 port = freeLoopbackPort();
+    const quint16 port = DemoProcess::freeLoopbackPort();
     const QString config = m_dir->filePath(u"alertmanager.yml"_s);
     QString error;
-    if (port == 0 || !writePrivateFile(config, DemoMonitoringConfig::alertmanager(), &error)) {
+    if (port == 0 || !DemoProcess::writePrivateFile(config, DemoMonitoringConfig::alertmanager(), &error)) {
         m_notes << tr("Alertmanager was not started: %1").arg(port == 0 ? tr("no free port") : error);
         startPrometheus();
         return;
@@ -265,19 +227,19 @@ void DemoCluster::startAlertmanager()
 
 void DemoCluster::startPrometheus()
 {
-    const QString program = findProgram(m_prometheusCandidates);
+    const QString program = DemoProcess::findProgram(m_prometheusCandidates);
     if (program.isEmpty()) {
         m_notes << tr("Prometheus is not installed, so there are no metrics history or alerts");
         registerServices();
         return;
     }
-    const quint16 port = freeLoopbackPort();
+    const quint16 port = DemoProcess::freeLoopbackPort();
     const QString config = m_dir->filePath(u"prometheus.yml"_s);
     const QString rules = m_dir->filePath(u"rules.yml"_s);
     const quint16 amPort = m_alertmanagerUrl.isEmpty() ? 0 : quint16(m_alertmanagerUrl.port());
     QString error;
-    if (port == 0 || !writePrivateFile(rules, DemoMonitoringConfig::rules(), &error)
-        || !writePrivateFile(config,
+    if (port == 0 || !DemoProcess::writePrivateFile(rules, DemoMonitoringConfig::rules(), &error)
+        || !DemoProcess::writePrivateFile(config,
             DemoMonitoringConfig::prometheus(quint16(m_apiUrl.port()), m_caFile, m_tokenFile, rules, amPort),
             &error)) {
         m_notes << tr("Prometheus was not started: %1").arg(port == 0 ? tr("no free port") : error);

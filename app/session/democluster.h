@@ -98,7 +98,6 @@ private:
     void finishStart(const QJsonObject &state);
     void terminateAll();
     void killRemaining();
-    bool writePrivateFile(const QString &path, const QByteArray &data, QString *error);
 
     State m_state = State::Idle;
     QString m_serverDir, m_python = QStringLiteral("python3");

@@ -1,7 +1,12 @@
 #include "session/demoprocess.h"
 
+#include <QFile>
+#include <QFileInfo>
+#include <QHostAddress>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QStandardPaths>
+#include <QTcpServer>
 
 #include <csignal>
 #include <unistd.h>
@@ -112,4 +117,37 @@ QString DemoProcess::errorText() const
     if (!log.isEmpty())
         text += u": "_s + log.split(u'\n').last();
     return text;
+}
+
+QString DemoProcess::findProgram(const QStringList &candidates)
+{
+    for (const QString &candidate : candidates) {
+        if (candidate.contains(u'/')) {
+            if (QFileInfo(candidate).isExecutable())
+                return candidate;
+        } else if (const QString found = QStandardPaths::findExecutable(candidate); !found.isEmpty()) {
+            return found;
+        }
+    }
+    return {};
+}
+
+quint16 DemoProcess::freeLoopbackPort()
+{
+    QTcpServer server;
+    if (!server.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return server.serverPort();
+}
+
+bool DemoProcess::writePrivateFile(const QString &path, const QByteArray &data, QString *error)
+{
+    QFile file(path);
+    if (!file.open(
+            QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(data) != data.size() || !file.flush()) {
+        *error = tr("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
 }

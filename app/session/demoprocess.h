@@ -33,6 +33,13 @@ public:
     // "Prometheus exited with code 1: <last stderr line>" and the like.
     QString errorText() const;
 
+    // The first candidate that is an executable path or found on PATH; empty if none.
+    static QString findProgram(const QStringList &candidates);
+    // A port the kernel just handed out on loopback (the child binds it a moment later); 0 if none.
+    static quint16 freeLoopbackPort();
+    // A new file only its owner may read (configuration, the token for Prometheus).
+    static bool writePrivateFile(const QString &path, const QByteArray &data, QString *error);
+
 signals:
     void exited();
 
