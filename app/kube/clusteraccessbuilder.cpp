@@ -246,7 +246,9 @@ ClusterAccessResult ClusterAccessBuilder::build(const Kubeconfig &config, const 
                                                                    : u"default"_s;
     target.server = serverUrl(cluster);
     if (!target.server.isValid() || target.server.host().isEmpty())
-        return { std::nullopt, clusterWhere("server") + u": not a valid URL: "_s + cluster.server };
+        return { std::nullopt,
+            clusterWhere("server") + u": not a valid URL: "_s
+                + KubeconfigValidator::displayUrl(cluster.server) };
     target.tlsServerName = cluster.tlsServerName;
     target.insecureSkipTlsVerify = cluster.insecureSkipTlsVerify;
 

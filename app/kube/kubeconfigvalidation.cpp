@@ -25,6 +25,15 @@ QString KubeconfigValidator::authProviderMessage(const QString &providerName)
         providerName);
 }
 
+QString KubeconfigValidator::displayUrl(const QString &url)
+{
+    const QUrl parsed(url, QUrl::StrictMode);
+    if (parsed.isValid() && !parsed.host().isEmpty())
+        return parsed.toString(QUrl::RemoveUserInfo);
+    // Unparsable: show it only when it cannot hold "user:password@".
+    return url.contains(u'@') ? u"(not shown: it contains user info)"_s : url;
+}
+
 QStringList KubeconfigValidator::validateCluster(const KubeconfigCluster &cluster)
 {
     QStringList problems;
@@ -39,7 +48,7 @@ QStringList KubeconfigValidator::validateCluster(const KubeconfigCluster &cluste
         if (hasScheme
             && (!url.isValid() || (url.scheme() != u"https"_s && url.scheme() != u"http"_s)
                 || url.host().isEmpty()))
-            problems += where(u"server"_s) + u": not an http(s) URL: "_s + cluster.server;
+            problems += where(u"server"_s) + u": not an http(s) URL: "_s + displayUrl(cluster.server);
     }
     if (cluster.insecureSkipTlsVerify
         && (!cluster.certificateAuthority.isEmpty() || !cluster.certificateAuthorityData.isEmpty())) {

@@ -20,6 +20,8 @@ public:
     // The message for an auth-provider kassert cannot use (the in-tree gcp and azure
     // providers were removed upstream; others were never ours to implement).
     static QString authProviderMessage(const QString &providerName);
+    // A URL from the kubeconfig as errors may show it: without user info (a password).
+    static QString displayUrl(const QString &url);
 
     static constexpr const char *kExecApiV1 = "client.authentication.k8s.io/v1";
     static constexpr const char *kExecApiV1Beta1 = "client.authentication.k8s.io/v1beta1";

@@ -211,6 +211,11 @@ private slots:
             "") << "/cfg/config: clusters[0].cluster.server: not set (cluster \"k\" has no server)";
         QTest::newRow("ftp-server") << kubeconfig("    server: ftp://host\n",
             "") << "/cfg/config: clusters[0].cluster.server: not an http(s) URL: ftp://host";
+        QTest::newRow("ftp-server-password") << kubeconfig("    server: ftp://u:SECRET-pw@host\n",
+            "") << "/cfg/config: clusters[0].cluster.server: not an http(s) URL: ftp://host";
+        QTest::newRow("broken-server-password") << kubeconfig("    server: https://u:SECRET-pw@[::1\n", "")
+                                                << "/cfg/config: clusters[0].cluster.server: not an http(s) "
+                                                   "URL: (not shown: it contains user info)";
         QTest::newRow("insecure+ca")
             << kubeconfig(
                    kServer + "    insecure-skip-tls-verify: true\n    certificate-authority: /ca.pem\n", "")
