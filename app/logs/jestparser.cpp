@@ -214,6 +214,7 @@ JestParser::LineKind JestParser::addLine(QStringView rawLine, qint64 logLine)
                 && std::any_of(m_iterations.last().specs.cbegin(), m_iterations.last().specs.cend(),
                                [&](const JestSpecResult &s) { return s.file == file; });
             if (!m_iterations.isEmpty() && (m_iterations.last().complete || m_summarySeen || seenInThisIteration)) {
+                m_iterations.last().lastLogLine = logLine - 1;
                 JestIteration next;
                 next.index = int(m_iterations.size());
                 next.firstLogLine = logLine;
