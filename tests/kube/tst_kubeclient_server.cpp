@@ -6,7 +6,9 @@
 #include "testapiserver.h"
 #include "testcredentials.h"
 
+#include "kube/clusteraccessbuilder.h"
 #include "kube/kubeclient.h"
+#include "kube/kubeconfig.h"
 #include "kube/kubeendpoints.h"
 
 #include <QJsonArray>
@@ -89,6 +91,32 @@ private slots:
     void clientCertificateAuth()
     {
         KubeClient client(access(TestCredentials::clientCertificate(m_server.clientCertPath(), m_server.clientKeyPath())));
+        const auto list = listPods(client);
+        QVERIFY(list);
+        QVERIFY2(!list->error.isError(), qPrintable(list->error.toString()));
+        QCOMPARE(list->pods.size(), 2);
+    }
+
+    // The whole chain: the server's kubeconfig, the kubeconfig layer's ClusterAccess
+    // and credential sources, then KubeClient.
+    void throughTheKubeconfig_data()
+    {
+        QTest::addColumn<QString>("context");
+        QTest::newRow("token") << "test-token";
+        QTest::newRow("client certificate") << "test-cert";
+    }
+
+    void throughTheKubeconfig()
+    {
+        QFETCH(QString, context);
+        const KubeconfigResult config = KubeconfigLoader::parseFile(m_server.kubeconfigPath());
+        QVERIFY2(config.config, qPrintable(config.error));
+        ClusterAccessBuilder::Options options;
+        options.contextName = context;
+        const ClusterAccessResult built = ClusterAccessBuilder::build(*config.config, options);
+        QVERIFY2(built.access, qPrintable(built.error));
+        KubeClient client(*built.access);
+        QCOMPARE(client.describe(), m_server.url().toString() + " (context " + context + ")");
         const auto list = listPods(client);
         QVERIFY(list);
         QVERIFY2(!list->error.isError(), qPrintable(list->error.toString()));
@@ -266,19 +294,19 @@ private slots:
     void deletePodThenAlreadyGone()
     {
         QString error;
-        const QString pod = m_server.addSuite("int", "gone", "passing", 0, &error);
+        const QString pod = m_server.addSuite("del", "gone", "passing", 0, &error);
         QVERIFY2(!pod.isEmpty(), qPrintable(error));
         KubeClient client(access(TestCredentials::token(m_server.token())));
-        const auto deleted = await<DeleteResult>([&](auto done) { client.deletePod("int", pod, this, done); });
+        const auto deleted = await<DeleteResult>([&](auto done) { client.deletePod("del", pod, this, done); });
         QVERIFY(deleted);
         QVERIFY2(!deleted->error.isError(), qPrintable(deleted->error.toString()));
         QVERIFY(!deleted->alreadyGone);
         // Once the pod has terminated, deleting it again is "already gone".
         QTRY_VERIFY_WITH_TIMEOUT(([&] {
-            const auto again = await<DeleteResult>([&](auto done) { client.deletePod("int", pod, this, done); });
+            const auto again = await<DeleteResult>([&](auto done) { client.deletePod("del", pod, this, done); });
             return again && again->alreadyGone && !again->error.isError();
         }()), 10000);
-        const auto missing = await<PodResult>([&](auto done) { client.getPod("int", pod, this, done); });
+        const auto missing = await<PodResult>([&](auto done) { client.getPod("del", pod, this, done); });
         QVERIFY(missing);
         QCOMPARE(missing->error.httpStatus, 404);
         QCOMPARE(missing->error.reason, "NotFound");
