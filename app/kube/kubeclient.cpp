@@ -71,8 +71,8 @@ void KubeClient::send(const HttpRequest &request, QObject *context, ResultHandle
     start(call);
 }
 
-QPointer<KubeStream> KubeClient::stream(const HttpRequest &request, QObject *context,
-                                        HttpStreamHandlers handlers)
+QPointer<KubeStream> KubeClient::stream(
+    const HttpRequest &request, QObject *context, HttpStreamHandlers handlers)
 {
     auto call = std::make_shared<Call>();
     call->request = request;
@@ -97,10 +97,13 @@ void KubeClient::start(const std::shared_ptr<Call> &call)
 {
     if (!m_access.credentials) {
         // Anonymous access (or a client certificate-less test cluster).
-        QMetaObject::invokeMethod(this, [this, call] {
-            if (!call->abandoned())
-                sendWith(call, Credential());
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, call] {
+                if (!call->abandoned())
+                    sendWith(call, Credential());
+            },
+            Qt::QueuedConnection);
         return;
     }
     m_access.credentials->obtain(this, [this, call](const CredentialResult &result) {
@@ -110,19 +113,22 @@ void KubeClient::start(const std::shared_ptr<Call> &call)
             HttpResult failed;
             failed.error.kind = HttpError::Kind::Auth;
             failed.error.endpoint = describe();
-            failed.error.message = result.userHint.isEmpty() ? result.error
-                                                             : result.error + u": "_s + result.userHint;
+            failed.error.message
+                = result.userHint.isEmpty() ? result.error : result.error + u": "_s + result.userHint;
             // obtain() may answer at once; callers are promised "later".
-            QMetaObject::invokeMethod(this, [call, failed] {
-                if (call->abandoned())
-                    return;
-                if (call->streaming) {
-                    call->handlers.finished(failed);
-                    call->stream->deleteLater();
-                } else {
-                    call->done(failed);
-                }
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [call, failed] {
+                    if (call->abandoned())
+                        return;
+                    if (call->streaming) {
+                        call->handlers.finished(failed);
+                        call->stream->deleteLater();
+                    } else {
+                        call->done(failed);
+                    }
+                },
+                Qt::QueuedConnection);
             return;
         }
         sendWith(call, result.credential);
@@ -141,8 +147,8 @@ QNetworkRequest KubeClient::buildRequest(const HttpRequest &request, const Crede
     if (!credential.bearerToken.isEmpty()) {
         networkRequest.setRawHeader("Authorization", "Bearer " + credential.bearerToken);
     } else if (!credential.basicUser.isEmpty()) {
-        networkRequest.setRawHeader("Authorization",
-                                    "Basic " + (credential.basicUser + ':' + credential.basicPassword).toBase64());
+        networkRequest.setRawHeader(
+            "Authorization", "Basic " + (credential.basicUser + ':' + credential.basicPassword).toBase64());
     }
 
     QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
@@ -235,9 +241,8 @@ void KubeClient::sendWith(const std::shared_ptr<Call> &call, const Credential &c
         }
         call->body += data;
     });
-    connect(reply, &QNetworkReply::finished, this, [this, call, reply, credential] {
-        finish(call, reply, credential);
-    });
+    connect(reply, &QNetworkReply::finished, this,
+        [this, call, reply, credential] { finish(call, reply, credential); });
 }
 
 void KubeClient::finish(const std::shared_ptr<Call> &call, QNetworkReply *reply, const Credential &credential)
@@ -256,7 +261,7 @@ void KubeClient::finish(const std::shared_ptr<Call> &call, QNetworkReply *reply,
     HttpResult result;
     result.status = status;
     for (const auto &[name, value] : reply->rawHeaderPairs())
-        result.headers.append({name, value});
+        result.headers.append({ name, value });
     if (call->tooLarge) {
         result.error.kind = HttpError::Kind::Protocol;
         result.error.endpoint = describe();
@@ -322,7 +327,8 @@ HttpError KubeClient::errorFor(QNetworkReply *reply, const QByteArray &body, con
         break;
     default:
         error.kind = HttpError::Kind::Network;
-        error.message = sslErrors.isEmpty() ? reply->errorString() : reply->errorString() + u": "_s + sslErrors;
+        error.message
+            = sslErrors.isEmpty() ? reply->errorString() : reply->errorString() + u": "_s + sslErrors;
         break;
     }
     return error;
@@ -369,7 +375,7 @@ std::optional<QJsonArray> listItems(const QByteArray &body, QJsonObject *root, Q
 } // namespace
 
 void KubeClient::listPods(const QString &nameSpace, const QString &labelSelector, QObject *context,
-                          std::function<void(const PodListResult &)> done, const QString &resourceVersion)
+    std::function<void(const PodListResult &)> done, const QString &resourceVersion)
 {
     HttpRequest request;
     request.path = podsPath(nameSpace);
@@ -404,9 +410,9 @@ void KubeClient::listPods(const QString &nameSpace, const QString &labelSelector
                 list.pods.append(*parsed.pod);
             } else {
                 const QJsonObject metadata = item.value("metadata"_L1).toObject();
-                list.skipped.append(u"items[%1] %2/%3: %4"_s.arg(i)
-                                        .arg(metadata.value("namespace"_L1).toString(),
-                                             metadata.value("name"_L1).toString(), parsed.error));
+                list.skipped.append(
+                    u"items[%1] %2/%3: %4"_s.arg(i).arg(metadata.value("namespace"_L1).toString(),
+                        metadata.value("name"_L1).toString(), parsed.error));
             }
         }
         done(list);
@@ -414,7 +420,7 @@ void KubeClient::listPods(const QString &nameSpace, const QString &labelSelector
 }
 
 void KubeClient::getPod(const QString &nameSpace, const QString &name, QObject *context,
-                        std::function<void(const PodResult &)> done)
+    std::function<void(const PodResult &)> done)
 {
     HttpRequest request;
     request.path = podsPath(nameSpace) + u'/' + name;
@@ -436,7 +442,7 @@ void KubeClient::getPod(const QString &nameSpace, const QString &name, QObject *
 }
 
 void KubeClient::deletePod(const QString &nameSpace, const QString &name, QObject *context,
-                           std::function<void(const DeleteResult &)> done)
+    std::function<void(const DeleteResult &)> done)
 {
     HttpRequest request;
     request.verb = "DELETE";
@@ -452,10 +458,11 @@ void KubeClient::deletePod(const QString &nameSpace, const QString &name, QObjec
 }
 
 void KubeClient::listServices(const QString &nameSpace, const QString &labelSelector, QObject *context,
-                              std::function<void(const ServiceListResult &)> done)
+    std::function<void(const ServiceListResult &)> done)
 {
     HttpRequest request;
-    request.path = nameSpace.isEmpty() ? u"api/v1/services"_s : u"api/v1/namespaces/%1/services"_s.arg(nameSpace);
+    request.path
+        = nameSpace.isEmpty() ? u"api/v1/services"_s : u"api/v1/namespaces/%1/services"_s.arg(nameSpace);
     if (!labelSelector.isEmpty())
         request.query.addQueryItem(u"labelSelector"_s, labelSelector);
     send(request, context, [this, done = std::move(done)](const HttpResult &result) {
@@ -499,27 +506,27 @@ HttpRequest proxied(const QString &prefix, const HttpRequest &inner)
 
 } // namespace
 
-HttpRequest KubeClient::podProxyRequest(const QString &nameSpace, const QString &pod, int port,
-                                        const HttpRequest &inner)
+HttpRequest KubeClient::podProxyRequest(
+    const QString &nameSpace, const QString &pod, int port, const HttpRequest &inner)
 {
     return proxied(u"api/v1/namespaces/%1/pods/%2:%3"_s.arg(nameSpace, pod).arg(port), inner);
 }
 
-HttpRequest KubeClient::serviceProxyRequest(const QString &nameSpace, const QString &service,
-                                            const QString &port, const HttpRequest &inner)
+HttpRequest KubeClient::serviceProxyRequest(
+    const QString &nameSpace, const QString &service, const QString &port, const HttpRequest &inner)
 {
     const QString target = port.isEmpty() ? service : service + u':' + port;
     return proxied(u"api/v1/namespaces/%1/services/%2"_s.arg(nameSpace, target), inner);
 }
 
 void KubeClient::podProxy(const QString &nameSpace, const QString &pod, int port, const HttpRequest &inner,
-                          QObject *context, ResultHandler done)
+    QObject *context, ResultHandler done)
 {
     send(podProxyRequest(nameSpace, pod, port, inner), context, std::move(done));
 }
 
 void KubeClient::serviceProxy(const QString &nameSpace, const QString &service, const QString &port,
-                              const HttpRequest &inner, QObject *context, ResultHandler done)
+    const HttpRequest &inner, QObject *context, ResultHandler done)
 {
     send(serviceProxyRequest(nameSpace, service, port, inner), context, std::move(done));
 }
@@ -554,8 +561,8 @@ std::optional<ServiceInfo> parseService(const QJsonObject &object, QString *erro
             *error = u"spec.ports[%1].port: expected a number"_s.arg(i);
             return std::nullopt;
         }
-        service.ports.append({port.value("name"_L1).toString(), port.value("port"_L1).toInt(),
-                              port.value("protocol"_L1).toString()});
+        service.ports.append({ port.value("name"_L1).toString(), port.value("port"_L1).toInt(),
+            port.value("protocol"_L1).toString() });
     }
     return service;
 }

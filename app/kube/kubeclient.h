@@ -38,7 +38,7 @@ struct PodListResult
 {
     QList<PodInfo> pods;
     QString resourceVersion; // of the list, to start a watch from
-    QStringList skipped;     // items that could not be parsed: "ns/name: field error"
+    QStringList skipped; // items that could not be parsed: "ns/name: field error"
     HttpError error;
     int retryAfterSeconds = 0; // the server's Retry-After (429, 503), 0 when absent
 };
@@ -113,27 +113,27 @@ public:
     // Empty nameSpace: all namespaces. Empty resourceVersion: the latest (quorum read);
     // "0": any cached version (cheap, what a reflector's first list uses).
     void listPods(const QString &nameSpace, const QString &labelSelector, QObject *context,
-                  std::function<void(const PodListResult &)> done, const QString &resourceVersion = {});
+        std::function<void(const PodListResult &)> done, const QString &resourceVersion = {});
     void getPod(const QString &nameSpace, const QString &name, QObject *context,
-                std::function<void(const PodResult &)> done);
+        std::function<void(const PodResult &)> done);
     void deletePod(const QString &nameSpace, const QString &name, QObject *context,
-                   std::function<void(const DeleteResult &)> done);
+        std::function<void(const DeleteResult &)> done);
     void listServices(const QString &nameSpace, const QString &labelSelector, QObject *context,
-                      std::function<void(const ServiceListResult &)> done);
+        std::function<void(const ServiceListResult &)> done);
 
     // `inner` is the request for the pod or service (path like "metrics", its query,
     // verb and body); it is sent through the API server's proxy subresource.
     // The pod port must be a number: the API server does not resolve port names.
     void podProxy(const QString &nameSpace, const QString &pod, int port, const HttpRequest &inner,
-                  QObject *context, ResultHandler done);
+        QObject *context, ResultHandler done);
     // The service port may be a name ("web") or a number.
     void serviceProxy(const QString &nameSpace, const QString &service, const QString &port,
-                      const HttpRequest &inner, QObject *context, ResultHandler done);
+        const HttpRequest &inner, QObject *context, ResultHandler done);
 
-    static HttpRequest podProxyRequest(const QString &nameSpace, const QString &pod, int port,
-                                       const HttpRequest &inner);
-    static HttpRequest serviceProxyRequest(const QString &nameSpace, const QString &service,
-                                           const QString &port, const HttpRequest &inner);
+    static HttpRequest podProxyRequest(
+        const QString &nameSpace, const QString &pod, int port, const HttpRequest &inner);
+    static HttpRequest serviceProxyRequest(
+        const QString &nameSpace, const QString &service, const QString &port, const HttpRequest &inner);
 
     // The full URL for a request (exposed for tests). Query values are percent-encoded
     // strictly, so '+' in a selector or PromQL stays a plus.

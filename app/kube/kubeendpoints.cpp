@@ -24,7 +24,8 @@ void answerGone(const QString &endpoint, QObject *context, std::function<void(co
 }
 
 // Errors name the proxied route first, then the API server they went through.
-std::function<void(const HttpResult &)> withRoute(const QString &route, std::function<void(const HttpResult &)> done)
+std::function<void(const HttpResult &)> withRoute(
+    const QString &route, std::function<void(const HttpResult &)> done)
 {
     return [route, done = std::move(done)](const HttpResult &result) {
         if (!result.error.isError()) {
@@ -39,8 +40,8 @@ std::function<void(const HttpResult &)> withRoute(const QString &route, std::fun
 
 } // namespace
 
-ServiceProxyEndpoint::ServiceProxyEndpoint(KubeClient *client, const QString &nameSpace, const QString &service,
-                                           const QString &port)
+ServiceProxyEndpoint::ServiceProxyEndpoint(
+    KubeClient *client, const QString &nameSpace, const QString &service, const QString &port)
     : m_client(client)
     , m_describeClient(client->describe())
     , m_nameSpace(nameSpace)
@@ -55,14 +56,15 @@ QString ServiceProxyEndpoint::describe() const
     return u"service %1/%2 via %3"_s.arg(m_nameSpace, target, m_describeClient);
 }
 
-void ServiceProxyEndpoint::send(const HttpRequest &request, QObject *context,
-                                std::function<void(const HttpResult &)> done)
+void ServiceProxyEndpoint::send(
+    const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done)
 {
     if (!m_client) {
         answerGone(describe(), context, std::move(done));
         return;
     }
-    m_client->serviceProxy(m_nameSpace, m_service, m_port, request, context, withRoute(describe(), std::move(done)));
+    m_client->serviceProxy(
+        m_nameSpace, m_service, m_port, request, context, withRoute(describe(), std::move(done)));
 }
 
 PodProxyEndpoint::PodProxyEndpoint(KubeClient *client, const QString &nameSpace, const QString &pod, int port)
@@ -79,7 +81,8 @@ QString PodProxyEndpoint::describe() const
     return u"pod %1/%2:%3 via %4"_s.arg(m_nameSpace, m_pod).arg(m_port).arg(m_describeClient);
 }
 
-void PodProxyEndpoint::send(const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done)
+void PodProxyEndpoint::send(
+    const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done)
 {
     if (!m_client) {
         answerGone(describe(), context, std::move(done));

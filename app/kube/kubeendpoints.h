@@ -16,11 +16,13 @@ class ServiceProxyEndpoint : public HttpEndpoint
 {
 public:
     // `port` is the service port's name ("web") or number ("9090").
-    ServiceProxyEndpoint(KubeClient *client, const QString &nameSpace, const QString &service, const QString &port);
+    ServiceProxyEndpoint(
+        KubeClient *client, const QString &nameSpace, const QString &service, const QString &port);
 
     // "service monitoring/prometheus-operated:web via https://127.0.0.1:6443 (context kind-dev)"
     QString describe() const override;
-    void send(const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done) override;
+    void send(
+        const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done) override;
 
 private:
     QPointer<KubeClient> m_client;
@@ -37,7 +39,8 @@ public:
     PodProxyEndpoint(KubeClient *client, const QString &nameSpace, const QString &pod, int port);
 
     QString describe() const override;
-    void send(const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done) override;
+    void send(
+        const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done) override;
 
 private:
     QPointer<KubeClient> m_client;

@@ -45,7 +45,7 @@ QString sanitizedExcerpt(const QByteArray &body, int maxChars)
     for (const QChar c : std::as_const(text)) {
         // Control, format and separator characters could hide or fake text in the UI.
         const bool blank = c.isSpace() || c.category() == QChar::Other_Control
-                           || c.category() == QChar::Other_Format || c.category() == QChar::Other_Surrogate;
+            || c.category() == QChar::Other_Format || c.category() == QChar::Other_Surrogate;
         if (blank) {
             pendingSpace = !out.isEmpty();
             continue;

@@ -11,10 +11,10 @@
 struct KubeStatus
 {
     bool isStatus = false; // the body was a JSON object of kind Status
-    int code = 0;          // "code", 0 when absent
-    QString status;        // "Success" or "Failure"
-    QString reason;        // "NotFound", "Forbidden", "Expired", … (may be empty)
-    QString message;       // the server's message, or a sanitized excerpt of the body
+    int code = 0; // "code", 0 when absent
+    QString status; // "Success" or "Failure"
+    QString reason; // "NotFound", "Forbidden", "Expired", … (may be empty)
+    QString message; // the server's message, or a sanitized excerpt of the body
 };
 
 // Parses a response body; never fails. For a non-Status body, message is the first

@@ -102,14 +102,14 @@ void LogLineAssembler::append(QByteArrayView chunk, QList<Piece> *pieces)
                     cut = p;
                 break;
             }
-            pieces->append({m_pending.left(cut), !m_continuing, false});
+            pieces->append({ m_pending.left(cut), !m_continuing, false });
             m_pending.remove(0, cut);
             m_continuing = true;
         }
         m_pending.append(chunk.sliced(from, end - from));
         if (newline < 0)
             return;
-        pieces->append({m_pending, !m_continuing, true});
+        pieces->append({ m_pending, !m_continuing, true });
         m_pending.clear();
         m_continuing = false;
         start = newline + 1;
@@ -120,7 +120,7 @@ std::optional<LogLineAssembler::Piece> LogLineAssembler::takeRest()
 {
     if (m_pending.isEmpty() && !m_continuing)
         return std::nullopt;
-    Piece rest{m_pending, !m_continuing, true};
+    Piece rest { m_pending, !m_continuing, true };
     clear();
     return rest;
 }
@@ -131,8 +131,8 @@ void LogLineAssembler::clear()
     m_continuing = false;
 }
 
-LogStream::LogStream(KubeClient *client, const QString &nameSpace, const QString &pod, LogStreamOptions options,
-                     QObject *parent)
+LogStream::LogStream(KubeClient *client, const QString &nameSpace, const QString &pod,
+    LogStreamOptions options, QObject *parent)
     : QObject(parent)
     , m_client(client)
     , m_nameSpace(nameSpace)
@@ -197,8 +197,8 @@ void LogStream::request()
         // sinceTime is read with second precision by some servers: ask from the start of
         // the second and drop the overlap ourselves.
         const qint64 seconds = *m_resumeAt.stamp / 1000000000LL;
-        request.query.addQueryItem(u"sinceTime"_s,
-                                   QDateTime::fromSecsSinceEpoch(seconds, QTimeZone::UTC).toString(Qt::ISODate));
+        request.query.addQueryItem(
+            u"sinceTime"_s, QDateTime::fromSecsSinceEpoch(seconds, QTimeZone::UTC).toString(Qt::ISODate));
     } else {
         if (m_options.tailLines >= 0)
             request.query.addQueryItem(u"tailLines"_s, QString::number(m_options.tailLines));
@@ -251,7 +251,7 @@ void LogStream::processPiece(const LogLineAssembler::Piece &piece, QList<LogLine
                 const int index = m_resumeMatched++;
                 if (index < m_resumeAt.linesAtStamp) {
                     const bool sameText = index >= m_resumeAt.fingerprints.size()
-                                          || m_resumeAt.fingerprints.at(index) == m_lineFingerprint;
+                        || m_resumeAt.fingerprints.at(index) == m_lineFingerprint;
                     // A different line where a seen one should be: the log is not what we
                     // read before (rotated, replaced); show everything from here on.
                     m_lineDropped = sameText;
@@ -288,7 +288,7 @@ void LogStream::processPiece(const LogLineAssembler::Piece &piece, QList<LogLine
             if (m_seen.fingerprints.size() < MaxFingerprints)
                 m_seen.fingerprints.append(m_lineFingerprint);
         } else {
-            m_seen = Position{m_lineStamp, 1, {m_lineFingerprint}};
+            m_seen = Position { m_lineStamp, 1, { m_lineFingerprint } };
         }
     }
 }
@@ -338,12 +338,13 @@ void LogStream::checkContainerThenEnd()
             return;
         }
         const QList<ContainerInfo> &containers = result.pod->containers;
-        const auto container = std::find_if(containers.cbegin(), containers.cend(), [this](const ContainerInfo &c) {
-            return m_options.container.isEmpty() || c.name == m_options.container;
-        });
+        const auto container
+            = std::find_if(containers.cbegin(), containers.cend(), [this](const ContainerInfo &c) {
+                  return m_options.container.isEmpty() || c.name == m_options.container;
+              });
         if (container != containers.cend() && container->state.kind == ContainerState::Kind::Running) {
-            resumeLater({HttpError::Kind::Network, m_client->describe(), 0, {},
-                         u"the log stream closed while the container is running"_s});
+            resumeLater({ HttpError::Kind::Network, m_client->describe(), 0, {},
+                u"the log stream closed while the container is running"_s });
             return;
         }
         end({});
@@ -356,7 +357,7 @@ void LogStream::resumeLater(const HttpError &error, std::chrono::milliseconds mi
     // was shown, so that resume point stays.
     if (!m_resuming) {
         if (m_midLine && !m_lineDropped && m_lineStamp) {
-            m_resumeAt = m_seen.stamp == m_lineStamp ? m_seen : Position{m_lineStamp, 0, {}};
+            m_resumeAt = m_seen.stamp == m_lineStamp ? m_seen : Position { m_lineStamp, 0, {} };
             m_resumePartialBytes = m_lineTextBytes;
         } else {
             m_resumeAt = m_seen;
@@ -375,7 +376,7 @@ void LogStream::resumeLater(const HttpError &error, std::chrono::milliseconds mi
     const std::chrono::milliseconds delay = std::max(m_backoff.next(), minimum);
     const qint64 seconds = (delay.count() + 999) / 1000;
     setStatus(ConnectionStatus::Health::Degraded, u"retrying in %1 s"_s.arg(seconds), error.toString(),
-              QDateTime::currentDateTimeUtc().addMSecs(delay.count()));
+        QDateTime::currentDateTimeUtc().addMSecs(delay.count()));
     m_retryTimer.start(delay);
 }
 
@@ -400,8 +401,8 @@ void LogStream::end(const HttpError &error)
     emit finished(error);
 }
 
-void LogStream::setStatus(ConnectionStatus::Health health, const QString &summary, const QString &error,
-                          const QDateTime &nextRetry)
+void LogStream::setStatus(
+    ConnectionStatus::Health health, const QString &summary, const QString &error, const QDateTime &nextRetry)
 {
     ConnectionStatus status;
     status.health = health;

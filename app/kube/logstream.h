@@ -26,7 +26,7 @@ public:
     {
         QByteArray bytes;
         bool first = true; // starts a line (holds its timestamp)
-        bool last = true;  // ends a line
+        bool last = true; // ends a line
     };
 
     explicit LogLineAssembler(qsizetype maxLineBytes = 1024 * 1024 + 64)
@@ -51,11 +51,11 @@ std::optional<qint64> parseLogStampNanos(QByteArrayView stamp);
 
 struct LogStreamOptions
 {
-    QString container;       // required by the server when the pod has several
-    bool previous = false;   // the last terminated container's log
+    QString container; // required by the server when the pod has several
+    bool previous = false; // the last terminated container's log
     bool timestamps = false; // fill LogLine::timestamp (always requested internally, for resuming)
-    int tailLines = -1;      // < 0: the whole log
-    QDateTime sinceTime;     // invalid: from the start (or tailLines)
+    int tailLines = -1; // < 0: the whole log
+    QDateTime sinceTime; // invalid: from the start (or tailLines)
     bool follow = true;
 };
 
@@ -83,7 +83,7 @@ class LogStream : public QObject
     Q_OBJECT
 public:
     LogStream(KubeClient *client, const QString &nameSpace, const QString &pod, LogStreamOptions options,
-              QObject *parent = nullptr);
+        QObject *parent = nullptr);
     ~LogStream() override;
 
     void start();
@@ -107,8 +107,8 @@ private:
     struct Position
     {
         std::optional<qint64> stamp; // nanoseconds of the last complete line
-        int linesAtStamp = 0;        // complete lines seen with exactly that stamp
-        QList<size_t> fingerprints;  // of those lines' first pieces, to check the overlap
+        int linesAtStamp = 0; // complete lines seen with exactly that stamp
+        QList<size_t> fingerprints; // of those lines' first pieces, to check the overlap
     };
 
     void request();
@@ -119,7 +119,7 @@ private:
     void checkContainerThenEnd();
     void end(const HttpError &error);
     void setStatus(ConnectionStatus::Health health, const QString &summary, const QString &error = {},
-                   const QDateTime &nextRetry = {});
+        const QDateTime &nextRetry = {});
 
     KubeClient *m_client;
     QString m_nameSpace;
@@ -135,18 +135,18 @@ private:
     QTimer m_retryTimer;
     ConnectionStatus m_status;
 
-    Position m_seen;            // what has been emitted (or skipped as already seen)
+    Position m_seen; // what has been emitted (or skipped as already seen)
     // The line being read.
     std::optional<qint64> m_lineStamp;
     qint64 m_lineTextBytes = 0; // text bytes of the current line passed so far
-    bool m_midLine = false;     // pieces of the current line were handed out, its end was not
+    bool m_midLine = false; // pieces of the current line were handed out, its end was not
     bool m_lineDropped = false; // an already seen line: skip all of it
     qint64 m_lineSkipBytes = 0; // of a long line resumed mid-way: text bytes already emitted
     size_t m_lineFingerprint = 0;
     // After a resume: where the previous connection stopped.
     bool m_resuming = false;
     Position m_resumeAt;
-    int m_resumeMatched = 0;           // lines with the resume stamp seen again so far
-    qint64 m_resumePartialBytes = 0;   // emitted text bytes of the line cut at the drop
+    int m_resumeMatched = 0; // lines with the resume stamp seen again so far
+    qint64 m_resumePartialBytes = 0; // emitted text bytes of the line cut at the drop
     std::optional<qint64> m_partialStamp;
 };

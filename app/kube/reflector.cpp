@@ -25,8 +25,8 @@ bool WatchLineBuffer::append(const QByteArray &chunk, QList<QByteArray> *lines)
             m_pending.append(chunk.constData() + start, end - start);
             return true;
         }
-        QByteArray line = m_pending.isEmpty() ? chunk.mid(start, end - start)
-                                              : m_pending + chunk.mid(start, end - start);
+        QByteArray line
+            = m_pending.isEmpty() ? chunk.mid(start, end - start) : m_pending + chunk.mid(start, end - start);
         m_pending.clear();
         if (line.endsWith('\r'))
             line.chop(1);
@@ -60,13 +60,13 @@ std::optional<WatchEvent> parseWatchEvent(const QByteArray &line, QString *error
         return event;
     }
     static const std::pair<QLatin1StringView, WatchEvent::Type> types[] = {
-        {"ADDED"_L1, WatchEvent::Type::Added},
-        {"MODIFIED"_L1, WatchEvent::Type::Modified},
-        {"DELETED"_L1, WatchEvent::Type::Deleted},
-        {"BOOKMARK"_L1, WatchEvent::Type::Bookmark},
+        { "ADDED"_L1, WatchEvent::Type::Added },
+        { "MODIFIED"_L1, WatchEvent::Type::Modified },
+        { "DELETED"_L1, WatchEvent::Type::Deleted },
+        { "BOOKMARK"_L1, WatchEvent::Type::Bookmark },
     };
-    const auto known = std::find_if(std::begin(types), std::end(types),
-                                    [&](const auto &entry) { return entry.first == type; });
+    const auto known = std::find_if(
+        std::begin(types), std::end(types), [&](const auto &entry) { return entry.first == type; });
     if (known == std::end(types)) {
         *error = u"watch event has an unknown type \"%1\""_s.arg(type.left(40));
         return std::nullopt;
@@ -89,7 +89,8 @@ std::optional<WatchEvent> parseWatchEvent(const QByteArray &line, QString *error
     return event;
 }
 
-Reflector::Reflector(KubeClient *client, const QString &nameSpace, const QString &labelSelector, QObject *parent)
+Reflector::Reflector(
+    KubeClient *client, const QString &nameSpace, const QString &labelSelector, QObject *parent)
     : QObject(parent)
     , m_client(client)
     , m_nameSpace(nameSpace)
@@ -173,13 +174,14 @@ void Reflector::list(const QString &resourceVersion)
                 m_skipped = result.skipped;
                 m_synced = true;
                 setStatus(ConnectionStatus::Health::Ok, u"synced"_s,
-                          m_skipped.isEmpty() ? QString() : u"not understood: "_s + m_skipped.join(u"; "_s));
+                    m_skipped.isEmpty() ? QString() : u"not understood: "_s + m_skipped.join(u"; "_s));
                 emit listed(m_resourceVersion);
                 watch();
                 return;
             }
             const HttpError &error = result.error;
-            if (error.kind == HttpError::Kind::Http && error.httpStatus == 410 && !resourceVersion.isEmpty()) {
+            if (error.kind == HttpError::Kind::Http && error.httpStatus == 410
+                && !resourceVersion.isEmpty()) {
                 list(QString());
                 return;
             }
@@ -232,7 +234,7 @@ void Reflector::onChunk(const QByteArray &chunk)
         QString error;
         const std::optional<WatchEvent> event = parseWatchEvent(line, &error);
         if (!event) {
-            HttpError protocol{HttpError::Kind::Protocol, m_client->describe(), 200, {}, error};
+            HttpError protocol { HttpError::Kind::Protocol, m_client->describe(), 200, {}, error };
             abandonWatch();
             retryLater(protocol);
             return;
@@ -244,8 +246,8 @@ void Reflector::onChunk(const QByteArray &chunk)
                 m_resourceVersion.clear();
                 list(QString());
             } else {
-                retryLater({HttpError::Kind::Http, m_client->describe(), event->errorCode, event->errorReason,
-                            event->errorMessage});
+                retryLater({ HttpError::Kind::Http, m_client->describe(), event->errorCode,
+                    event->errorReason, event->errorMessage });
             }
             return;
         }
@@ -255,8 +257,8 @@ void Reflector::onChunk(const QByteArray &chunk)
     }
     if (!fits) {
         abandonWatch();
-        retryLater({HttpError::Kind::Protocol, m_client->describe(), 200, {},
-                    u"watch event larger than %1 MiB"_s.arg(m_maxLineBytes / (1024 * 1024))});
+        retryLater({ HttpError::Kind::Protocol, m_client->describe(), 200, {},
+            u"watch event larger than %1 MiB"_s.arg(m_maxLineBytes / (1024 * 1024)) });
     }
 }
 
@@ -309,8 +311,8 @@ void Reflector::onWatchFinished(const HttpResult &result)
     // A normal end (the server's timeoutSeconds). A watch that closes at once without a
     // single event would make us spin: treat it as a failure.
     if (m_watchEvents == 0 && !m_watchStarted.hasExpired()) {
-        retryLater({HttpError::Kind::Network, m_client->describe(), result.status, {},
-                    u"the watch closed right after it opened"_s});
+        retryLater({ HttpError::Kind::Network, m_client->describe(), result.status, {},
+            u"the watch closed right after it opened"_s });
         return;
     }
     watch();
@@ -319,14 +321,14 @@ void Reflector::onWatchFinished(const HttpResult &result)
 void Reflector::retryLater(const HttpError &error, std::chrono::milliseconds minimum)
 {
     // Retry-After from a hostile server is honoured only up to five minutes.
-    const std::chrono::milliseconds delay = std::max(m_backoff.next(), std::min<std::chrono::milliseconds>(minimum, 300s));
+    const std::chrono::milliseconds delay
+        = std::max(m_backoff.next(), std::min<std::chrono::milliseconds>(minimum, 300s));
     const bool authProblem = error.kind == HttpError::Kind::Auth
-                             || (error.kind == HttpError::Kind::Http
-                                 && (error.httpStatus == 401 || error.httpStatus == 403));
+        || (error.kind == HttpError::Kind::Http && (error.httpStatus == 401 || error.httpStatus == 403));
     const qint64 seconds = (delay.count() + 999) / 1000;
     setStatus(authProblem ? ConnectionStatus::Health::Failed : ConnectionStatus::Health::Degraded,
-              u"retrying in %1 s"_s.arg(seconds), error.toString(),
-              QDateTime::currentDateTimeUtc().addMSecs(delay.count()));
+        u"retrying in %1 s"_s.arg(seconds), error.toString(),
+        QDateTime::currentDateTimeUtc().addMSecs(delay.count()));
     m_retryTimer.start(delay);
 }
 
@@ -339,8 +341,8 @@ void Reflector::abandonWatch()
     m_lines.clear();
 }
 
-void Reflector::setStatus(ConnectionStatus::Health health, const QString &summary, const QString &error,
-                          const QDateTime &nextRetry)
+void Reflector::setStatus(
+    ConnectionStatus::Health health, const QString &summary, const QString &error, const QDateTime &nextRetry)
 {
     ConnectionStatus status;
     status.health = health;

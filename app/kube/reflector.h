@@ -42,9 +42,9 @@ struct WatchEvent
 {
     enum class Type { Added, Modified, Deleted, Bookmark, Error };
     Type type = Type::Added;
-    std::optional<PodInfo> pod;  // Added, Modified, Deleted
-    QString resourceVersion;     // of the object (all but Error)
-    int errorCode = 0;           // Error: the Status code (410 = resourceVersion too old)
+    std::optional<PodInfo> pod; // Added, Modified, Deleted
+    QString resourceVersion; // of the object (all but Error)
+    int errorCode = 0; // Error: the Status code (410 = resourceVersion too old)
     QString errorReason;
     QString errorMessage;
 };
@@ -70,7 +70,7 @@ class Reflector : public QObject
     Q_OBJECT
 public:
     Reflector(KubeClient *client, const QString &nameSpace, const QString &labelSelector,
-              QObject *parent = nullptr);
+        QObject *parent = nullptr);
     ~Reflector() override;
 
     void start();
@@ -106,7 +106,7 @@ private:
     void retryLater(const HttpError &error, std::chrono::milliseconds minimum = {});
     void abandonWatch();
     void setStatus(ConnectionStatus::Health health, const QString &summary, const QString &error = {},
-                   const QDateTime &nextRetry = {});
+        const QDateTime &nextRetry = {});
     static QString keyOf(const QString &nameSpace, const QString &name) { return nameSpace + u'/' + name; }
 
     KubeClient *m_client;

@@ -38,7 +38,7 @@ struct FakeResponse
 {
     int status = 200;
     QByteArray body;
-    QList<QPair<QByteArray, QByteArray>> headers = {{"Content-Type", "application/json"}};
+    QList<QPair<QByteArray, QByteArray>> headers = { { "Content-Type", "application/json" } };
     bool stream = false; // chunked; the test drives the socket with sendChunk/endStream
 };
 
@@ -124,7 +124,7 @@ private:
                 continue;
             const QByteArray name = lines[i].left(colon).trimmed();
             const QByteArray value = lines[i].mid(colon + 1).trimmed();
-            request.headers.append({name, value});
+            request.headers.append({ name, value });
             if (name.compare("Content-Length", Qt::CaseInsensitive) == 0)
                 contentLength = value.toLongLong();
         }
@@ -134,9 +134,9 @@ private:
         buffer.remove(0, headerEnd + 4 + contentLength);
         requests.append(request);
 
-        const FakeResponse response = m_handler ? m_handler(request, socket) : FakeResponse{404, "{}"};
-        QByteArray head = "HTTP/1.1 " + QByteArray::number(response.status) + " " + reasonPhrase(response.status)
-                          + "\r\n";
+        const FakeResponse response = m_handler ? m_handler(request, socket) : FakeResponse { 404, "{}" };
+        QByteArray head = "HTTP/1.1 " + QByteArray::number(response.status) + " "
+            + reasonPhrase(response.status) + "\r\n";
         for (const auto &[name, value] : response.headers)
             head += name + ": " + value + "\r\n";
         head += "Connection: close\r\n";
@@ -155,16 +155,26 @@ private:
     static QByteArray reasonPhrase(int status)
     {
         switch (status) {
-        case 200: return "OK";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 410: return "Gone";
-        case 429: return "Too Many Requests";
-        case 500: return "Internal Server Error";
-        case 502: return "Bad Gateway";
-        case 503: return "Service Unavailable";
-        default: return "Status";
+        case 200:
+            return "OK";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 410:
+            return "Gone";
+        case 429:
+            return "Too Many Requests";
+        case 500:
+            return "Internal Server Error";
+        case 502:
+            return "Bad Gateway";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return "Status";
         }
     }
 

@@ -44,7 +44,7 @@ public:
         credential.clientKey = QSslKey(keyPem, QSsl::Rsa, QSsl::Pem);
         if (credential.clientKey.isNull())
             credential.clientKey = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
-        return std::make_shared<TestCredentials>(QList<Credential>{credential});
+        return std::make_shared<TestCredentials>(QList<Credential> { credential });
     }
 
     void obtain(QObject *, std::function<void(const CredentialResult &)> done) override

@@ -27,8 +27,8 @@ QByteArray loadPodJson(const QString &name)
 
 QByteArray podList(const QList<QByteArray> &items, const QByteArray &resourceVersion = "100")
 {
-    QByteArray body = R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":")" + resourceVersion
-                      + R"("},"items":[)";
+    QByteArray body = R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":")"
+        + resourceVersion + R"("},"items":[)";
     for (qsizetype i = 0; i < items.size(); ++i)
         body += (i ? "," : "") + items[i];
     return body + "]}";
@@ -37,16 +37,17 @@ QByteArray podList(const QList<QByteArray> &items, const QByteArray &resourceVer
 QByteArray statusBody(int code, const QByteArray &reason, const QByteArray &message)
 {
     return R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":")" + message
-           + R"(","reason":")" + reason + R"(","code":)" + QByteArray::number(code) + "}";
+        + R"(","reason":")" + reason + R"(","code":)" + QByteArray::number(code) + "}";
 }
 
-template<typename T>
-struct Waiter
+template<typename T> struct Waiter
 {
     std::optional<T> value;
     std::function<void(const T &)> callback()
     {
-        return [this](const T &result) { value = result; };
+        return [this](const T &result) {
+            value = result;
+        };
     }
 };
 
@@ -97,7 +98,7 @@ private slots:
 
     void sendsBearerTokenAndAccept()
     {
-        m_server->setHandler([](const FakeRequest &, QTcpSocket *) { return FakeResponse{200, "{}"}; });
+        m_server->setHandler([](const FakeRequest &, QTcpSocket *) { return FakeResponse { 200, "{}" }; });
         const HttpResult result = get("api/v1/namespaces/default/pods");
         QVERIFY(result.ok());
         QCOMPARE(m_server->requests.size(), 1);
@@ -114,10 +115,11 @@ private slots:
         Credential basic;
         basic.basicUser = "admin";
         basic.basicPassword = "pa:ss";
-        makeClient(std::make_shared<TestCredentials>(QList<Credential>{basic}));
-        m_server->setHandler([](const FakeRequest &, QTcpSocket *) { return FakeResponse{200, "{}"}; });
+        makeClient(std::make_shared<TestCredentials>(QList<Credential> { basic }));
+        m_server->setHandler([](const FakeRequest &, QTcpSocket *) { return FakeResponse { 200, "{}" }; });
         QVERIFY(get("version").ok());
-        QCOMPARE(m_server->requests.first().header("Authorization"), "Basic " + QByteArray("admin:pa:ss").toBase64());
+        QCOMPARE(m_server->requests.first().header("Authorization"),
+            "Basic " + QByteArray("admin:pa:ss").toBase64());
     }
 
     void serverPathPrefixAndStrictQueryEncoding()
@@ -130,10 +132,12 @@ private slots:
         const QUrl url = m_client->urlFor(request);
         QCOMPARE(url.path(), "/k8s/clusters/c-1/api/v1/pods");
         const QByteArray encoded = url.toEncoded();
-        QVERIFY2(encoded.contains("labelSelector=app%20in%20%28a%2Cb%29%2Ctier%21%3Dweb%2Bx"), encoded.constData());
-        QVERIFY2(encoded.contains("q=rate%28x%5B5m%5D%29%20%2B%201%20%26%202%20%3D%203%25"), encoded.constData());
+        QVERIFY2(encoded.contains("labelSelector=app%20in%20%28a%2Cb%29%2Ctier%21%3Dweb%2Bx"),
+            encoded.constData());
+        QVERIFY2(
+            encoded.contains("q=rate%28x%5B5m%5D%29%20%2B%201%20%26%202%20%3D%203%25"), encoded.constData());
 
-        m_server->setHandler([](const FakeRequest &, QTcpSocket *) { return FakeResponse{200, "{}"}; });
+        m_server->setHandler([](const FakeRequest &, QTcpSocket *) { return FakeResponse { 200, "{}" }; });
         Waiter<HttpResult> waiter;
         m_client->send(request, this, waiter.callback());
         QTRY_VERIFY(waiter.value.has_value());
@@ -154,8 +158,10 @@ private slots:
         QCOMPARE(pod.body, "{}");
         inner.path = "api/v1/query";
         inner.query.addQueryItem("query", "up");
-        const HttpRequest service = KubeClient::serviceProxyRequest("monitoring", "prometheus-operated", "web", inner);
-        QCOMPARE(service.path, "api/v1/namespaces/monitoring/services/prometheus-operated:web/proxy/api/v1/query");
+        const HttpRequest service
+            = KubeClient::serviceProxyRequest("monitoring", "prometheus-operated", "web", inner);
+        QCOMPARE(
+            service.path, "api/v1/namespaces/monitoring/services/prometheus-operated:web/proxy/api/v1/query");
         QCOMPARE(service.query.queryItemValue("query"), "up");
     }
 
@@ -165,13 +171,18 @@ private slots:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("reason");
         QTest::addColumn<QString>("message");
-        QTest::newRow("forbidden") << 403 << statusBody(403, "Forbidden", "pods is forbidden: User \\\"x\\\" cannot list")
-                                   << "Forbidden" << "pods is forbidden: User \"x\" cannot list";
-        QTest::newRow("not found") << 404 << statusBody(404, "NotFound", "pods \\\"nope\\\" not found") << "NotFound"
+        QTest::newRow("forbidden") << 403
+                                   << statusBody(
+                                          403, "Forbidden", "pods is forbidden: User \\\"x\\\" cannot list")
+                                   << "Forbidden"
+                                   << "pods is forbidden: User \"x\" cannot list";
+        QTest::newRow("not found") << 404 << statusBody(404, "NotFound", "pods \\\"nope\\\" not found")
+                                   << "NotFound"
                                    << "pods \"nope\" not found";
         QTest::newRow("html") << 502 << QByteArray("<html><h1>502 Bad Gateway</h1></html>") << "Bad Gateway"
                               << "502 Bad Gateway";
-        QTest::newRow("empty") << 500 << QByteArray() << "Internal Server Error" << "";
+        QTest::newRow("empty") << 500 << QByteArray() << "Internal Server Error"
+                               << "";
     }
 
     void statusErrorIsAValue()
@@ -180,7 +191,9 @@ private slots:
         QFETCH(QByteArray, body);
         QFETCH(QString, reason);
         QFETCH(QString, message);
-        m_server->setHandler([&](const FakeRequest &, QTcpSocket *) { return FakeResponse{status, body}; });
+        m_server->setHandler([&](const FakeRequest &, QTcpSocket *) {
+            return FakeResponse { status, body };
+        });
         const HttpResult result = get("api/v1/namespaces/x/pods/nope");
         QCOMPARE(result.error.kind, HttpError::Kind::Http);
         QCOMPARE(result.error.httpStatus, status);
@@ -196,8 +209,8 @@ private slots:
         makeClient(TestCredentials::token(Secret, "fresh-token"));
         m_server->setHandler([](const FakeRequest &request, QTcpSocket *) {
             if (request.header("Authorization") == "Bearer fresh-token")
-                return FakeResponse{200, R"({"ok":true})"};
-            return FakeResponse{401, statusBody(401, "Unauthorized", "Unauthorized")};
+                return FakeResponse { 200, R"({"ok":true})" };
+            return FakeResponse { 401, statusBody(401, "Unauthorized", "Unauthorized") };
         });
         const HttpResult result = get("api/v1/pods");
         QVERIFY2(result.ok(), qPrintable(result.error.toString()));
@@ -210,7 +223,7 @@ private slots:
     void unauthorizedWithoutRefreshIsReported()
     {
         m_server->setHandler([](const FakeRequest &, QTcpSocket *) {
-            return FakeResponse{401, statusBody(401, "Unauthorized", "Unauthorized")};
+            return FakeResponse { 401, statusBody(401, "Unauthorized", "Unauthorized") };
         });
         const HttpResult result = get("api/v1/pods");
         QCOMPARE(result.error.kind, HttpError::Kind::Http);
@@ -225,7 +238,7 @@ private slots:
         makeClient(TestCredentials::token(Secret, "also-bad"));
         m_credentials->refreshHelps = true;
         m_server->setHandler([](const FakeRequest &, QTcpSocket *) {
-            return FakeResponse{401, statusBody(401, "Unauthorized", "Unauthorized")};
+            return FakeResponse { 401, statusBody(401, "Unauthorized", "Unauthorized") };
         });
         const HttpResult result = get("api/v1/pods");
         QCOMPARE(result.error.httpStatus, 401);
@@ -237,8 +250,8 @@ private slots:
         makeClient(TestCredentials::token(Secret, "fresh-token"));
         m_server->setHandler([](const FakeRequest &request, QTcpSocket *) {
             if (request.header("Authorization") == "Bearer fresh-token")
-                return FakeResponse{200, "rerun started"};
-            return FakeResponse{401, statusBody(401, "Unauthorized", "Unauthorized")};
+                return FakeResponse { 200, "rerun started" };
+            return FakeResponse { 401, statusBody(401, "Unauthorized", "Unauthorized") };
         });
         HttpRequest inner;
         inner.verb = "POST";
@@ -261,7 +274,7 @@ private slots:
     void credentialFailureIsAnAuthError()
     {
         m_credentials->failWith = "exec plugin \"gke-gcloud-auth-plugin\" not found";
-        m_server->setHandler([](const FakeRequest &, QTcpSocket *) { return FakeResponse{200, "{}"}; });
+        m_server->setHandler([](const FakeRequest &, QTcpSocket *) { return FakeResponse { 200, "{}" }; });
         const HttpResult result = get("api/v1/pods");
         QCOMPARE(result.error.kind, HttpError::Kind::Auth);
         QVERIFY(result.error.message.contains("gke-gcloud-auth-plugin"));
@@ -288,7 +301,7 @@ private slots:
 
     void destroyedContextIsNotCalled()
     {
-        m_server->setHandler([](const FakeRequest &, QTcpSocket *) { return FakeResponse{200, "{}"}; });
+        m_server->setHandler([](const FakeRequest &, QTcpSocket *) { return FakeResponse { 200, "{}" }; });
         bool called = false;
         auto *context = new QObject;
         m_client->get("version", context, [&](const HttpResult &) { called = true; });
@@ -300,9 +313,11 @@ private slots:
 
     void listPodsParsesAndSkipsBadItems()
     {
-        const QByteArray badItem = R"({"metadata":{"name":"broken","namespace":"shop","labels":"not-a-map"}})";
+        const QByteArray badItem
+            = R"({"metadata":{"name":"broken","namespace":"shop","labels":"not-a-map"}})";
         m_server->setHandler([&](const FakeRequest &, QTcpSocket *) {
-            return FakeResponse{200, podList({loadPodJson("running.json"), badItem, loadPodJson("pending.json")}, "4242")};
+            return FakeResponse { 200,
+                podList({ loadPodJson("running.json"), badItem, loadPodJson("pending.json") }, "4242") };
         });
         Waiter<PodListResult> waiter;
         m_client->listPods("shop", "kubernetes-assert=metrics", this, waiter.callback(), "0");
@@ -323,7 +338,8 @@ private slots:
     void listPodsAllNamespacesWithoutResourceVersion()
     {
         m_server->setHandler([](const FakeRequest &, QTcpSocket *) {
-            return FakeResponse{200, R"({"kind":"PodList","metadata":{"resourceVersion":"7"},"items":null})"};
+            return FakeResponse { 200,
+                R"({"kind":"PodList","metadata":{"resourceVersion":"7"},"items":null})" };
         });
         Waiter<PodListResult> waiter;
         m_client->listPods({}, {}, this, waiter.callback());
@@ -339,7 +355,7 @@ private slots:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::newRow("html") << QByteArray("<html>hello</html>");
-        QTest::newRow("truncated") << podList({loadPodJson("running.json")}).chopped(20);
+        QTest::newRow("truncated") << podList({ loadPodJson("running.json") }).chopped(20);
         QTest::newRow("items not an array") << QByteArray(R"({"items":{"a":1}})");
         QTest::newRow("array root") << QByteArray("[]");
         QTest::newRow("nul bytes") << QByteArray("\0\0\0{", 4);
@@ -348,7 +364,7 @@ private slots:
     void listPodsMalformed()
     {
         QFETCH(QByteArray, body);
-        m_server->setHandler([&](const FakeRequest &, QTcpSocket *) { return FakeResponse{200, body}; });
+        m_server->setHandler([&](const FakeRequest &, QTcpSocket *) { return FakeResponse { 200, body }; });
         Waiter<PodListResult> waiter;
         m_client->listPods({}, {}, this, waiter.callback());
         QTRY_VERIFY(waiter.value.has_value());
@@ -369,9 +385,10 @@ private slots:
             pod.insert("metadata", metadata);
             items.append(pod);
         }
-        QJsonObject root{{"kind", "PodList"}, {"metadata", QJsonObject{{"resourceVersion", "9"}}}, {"items", items}};
+        QJsonObject root { { "kind", "PodList" }, { "metadata", QJsonObject { { "resourceVersion", "9" } } },
+            { "items", items } };
         const QByteArray body = QJsonDocument(root).toJson(QJsonDocument::Compact);
-        m_server->setHandler([&](const FakeRequest &, QTcpSocket *) { return FakeResponse{200, body}; });
+        m_server->setHandler([&](const FakeRequest &, QTcpSocket *) { return FakeResponse { 200, body }; });
         Waiter<PodListResult> waiter;
         m_client->listPods({}, {}, this, waiter.callback());
         QTRY_VERIFY_WITH_TIMEOUT(waiter.value.has_value(), 20000);
@@ -383,7 +400,7 @@ private slots:
     void getPodWrongShape()
     {
         m_server->setHandler([](const FakeRequest &, QTcpSocket *) {
-            return FakeResponse{200, R"({"metadata":{"name":5}})"};
+            return FakeResponse { 200, R"({"metadata":{"name":5}})" };
         });
         Waiter<PodResult> waiter;
         m_client->getPod("shop", "x", this, waiter.callback());
@@ -396,8 +413,8 @@ private slots:
     {
         m_server->setHandler([](const FakeRequest &request, QTcpSocket *) {
             if (request.url.path().endsWith("/gone"))
-                return FakeResponse{404, statusBody(404, "NotFound", "pods \\\"gone\\\" not found")};
-            return FakeResponse{200, R"({"kind":"Pod","metadata":{"name":"here"}})"};
+                return FakeResponse { 404, statusBody(404, "NotFound", "pods \\\"gone\\\" not found") };
+            return FakeResponse { 200, R"({"kind":"Pod","metadata":{"name":"here"}})" };
         });
         Waiter<DeleteResult> gone;
         m_client->deletePod("shop", "gone", this, gone.callback());
@@ -414,7 +431,7 @@ private slots:
     void deletePodForbiddenIsAnError()
     {
         m_server->setHandler([](const FakeRequest &, QTcpSocket *) {
-            return FakeResponse{403, statusBody(403, "Forbidden", "pods \\\"x\\\" is forbidden")};
+            return FakeResponse { 403, statusBody(403, "Forbidden", "pods \\\"x\\\" is forbidden") };
         });
         Waiter<DeleteResult> waiter;
         m_client->deletePod("shop", "x", this, waiter.callback());
@@ -426,10 +443,12 @@ private slots:
     void listServices()
     {
         m_server->setHandler([](const FakeRequest &, QTcpSocket *) {
-            return FakeResponse{200, R"({"kind":"ServiceList","metadata":{"resourceVersion":"3"},"items":[
+            return FakeResponse {
+                200, R"({"kind":"ServiceList","metadata":{"resourceVersion":"3"},"items":[
                 {"metadata":{"name":"prometheus-operated","namespace":"monitoring","labels":{"operated-prometheus":"true"}},
                  "spec":{"ports":[{"name":"web","port":9090,"protocol":"TCP"}]}},
-                {"metadata":{"name":"bad","namespace":"monitoring"},"spec":{"ports":[{"name":"web","port":"x"}]}}]})"};
+                {"metadata":{"name":"bad","namespace":"monitoring"},"spec":{"ports":[{"name":"web","port":"x"}]}}]})"
+            };
         });
         Waiter<ServiceListResult> waiter;
         m_client->listServices({}, "operated-prometheus=true", this, waiter.callback());
@@ -460,8 +479,11 @@ private slots:
         HttpRequest request;
         request.path = "api/v1/pods";
         request.timeoutMs = 0;
-        QPointer<KubeStream> stream = m_client->stream(
-            request, this, {[&](const QByteArray &chunk) { received += chunk; }, [&](const HttpResult &) { finished = true; }});
+        QPointer<KubeStream> stream = m_client->stream(request, this,
+            { [&](const QByteArray &chunk) { received += chunk; },
+                [&](const HttpResult &) {
+                    finished = true;
+                } });
         QTRY_COMPARE(received, "first\n");
         FakeHttpServer::sendChunk(m_server->lastStream(), "second\n");
         QTRY_COMPARE(received, "first\nsecond\n");
@@ -475,14 +497,18 @@ private slots:
     void streamErrorBodyIsNotAChunk()
     {
         m_server->setHandler([](const FakeRequest &, QTcpSocket *) {
-            return FakeResponse{400, statusBody(400, "BadRequest", "a container name must be specified for pod x")};
+            return FakeResponse { 400,
+                statusBody(400, "BadRequest", "a container name must be specified for pod x") };
         });
         QByteArray received;
         std::optional<HttpResult> outcome;
         HttpRequest request;
         request.path = "api/v1/namespaces/x/pods/x/log";
         m_client->stream(request, this,
-                         {[&](const QByteArray &chunk) { received += chunk; }, [&](const HttpResult &r) { outcome = r; }});
+            { [&](const QByteArray &chunk) { received += chunk; },
+                [&](const HttpResult &r) {
+                    outcome = r;
+                } });
         QTRY_VERIFY(outcome.has_value());
         QVERIFY(received.isEmpty());
         QCOMPARE(outcome->error.httpStatus, 400);
@@ -501,7 +527,11 @@ private slots:
         std::optional<HttpResult> outcome;
         HttpRequest request;
         request.path = "api/v1/pods";
-        m_client->stream(request, this, {[](const QByteArray &) {}, [&](const HttpResult &r) { outcome = r; }});
+        m_client->stream(request, this,
+            { [](const QByteArray &) {},
+                [&](const HttpResult &r) {
+                    outcome = r;
+                } });
         QTRY_COMPARE(m_server->streams.size(), 1);
         QTest::qWait(50);
         m_server->cutStreams();

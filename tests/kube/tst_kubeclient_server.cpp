@@ -52,7 +52,8 @@ class TestKubeClientServer : public QObject
 
     std::optional<PodListResult> listPods(KubeClient &client, const QString &nameSpace = "int")
     {
-        return await<PodListResult>([&](auto done) { client.listPods(nameSpace, "kubernetes-assert=metrics", this, done); });
+        return await<PodListResult>(
+            [&](auto done) { client.listPods(nameSpace, "kubernetes-assert=metrics", this, done); });
     }
 
 private slots:
@@ -90,7 +91,8 @@ private slots:
 
     void clientCertificateAuth()
     {
-        KubeClient client(access(TestCredentials::clientCertificate(m_server.clientCertPath(), m_server.clientKeyPath())));
+        KubeClient client(
+            access(TestCredentials::clientCertificate(m_server.clientCertPath(), m_server.clientKeyPath())));
         const auto list = listPods(client);
         QVERIFY(list);
         QVERIFY2(!list->error.isError(), qPrintable(list->error.toString()));
@@ -157,7 +159,8 @@ private slots:
         const auto list = listPods(client);
         QVERIFY(list);
         QCOMPARE(list->error.kind, HttpError::Kind::Tls);
-        QVERIFY2(list->error.message.contains("certificate", Qt::CaseInsensitive), qPrintable(list->error.message));
+        QVERIFY2(list->error.message.contains("certificate", Qt::CaseInsensitive),
+            qPrintable(list->error.message));
         QVERIFY(!list->error.toString().contains(QString::fromLatin1(m_server.token())));
     }
 
@@ -215,7 +218,8 @@ private slots:
         rerun.path = "rerun";
         rerun.contentType = "application/json";
         rerun.body = "{}";
-        const auto answered = await<HttpResult>([&](auto done) { client.podProxy("int", m_pod, 9091, rerun, this, done); });
+        const auto answered
+            = await<HttpResult>([&](auto done) { client.podProxy("int", m_pod, 9091, rerun, this, done); });
         QVERIFY(answered);
         QVERIFY2(answered->ok(), qPrintable(answered->error.toString()));
         QTRY_COMPARE(iterationOf(), before + 1);
@@ -239,17 +243,17 @@ private slots:
         FakeHttpServer target;
         QVERIFY(target.listen());
         target.setHandler([](const FakeRequest &request, QTcpSocket *) {
-            return FakeResponse{200, "{\"status\":\"success\",\"echo\":\"" + request.method + " " + request.url.path().toUtf8()
-                                         + "\"}"};
+            return FakeResponse { 200,
+                "{\"status\":\"success\",\"echo\":\"" + request.method + " " + request.url.path().toUtf8()
+                    + "\"}" };
         });
         QString error;
         m_server.control("add-service",
-                         QJsonObject{{"namespace", "monitoring"},
-                                     {"name", "prometheus-operated"},
-                                     {"labels", QJsonObject{{"operated-prometheus", "true"}}},
-                                     {"ports", QJsonArray{QJsonObject{{"name", "web"}, {"port", 9090}}}},
-                                     {"target", target.url().toString()}},
-                         &error);
+            QJsonObject { { "namespace", "monitoring" }, { "name", "prometheus-operated" },
+                { "labels", QJsonObject { { "operated-prometheus", "true" } } },
+                { "ports", QJsonArray { QJsonObject { { "name", "web" }, { "port", 9090 } } } },
+                { "target", target.url().toString() } },
+            &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
 
         KubeClient client(access(TestCredentials::token(m_server.token())));
@@ -275,7 +279,7 @@ private slots:
         QCOMPARE(target.requests.first().body, "query=up");
 
         ServiceProxyEndpoint missing(&client, "monitoring", "alertmanager-operated", "web");
-        const auto none = await<HttpResult>([&](auto done) { missing.send(HttpRequest{}, this, done); });
+        const auto none = await<HttpResult>([&](auto done) { missing.send(HttpRequest {}, this, done); });
         QVERIFY(none);
         QVERIFY(none->error.isError());
         QVERIFY(none->error.toString().startsWith("service monitoring/alertmanager-operated:web via "));
@@ -284,7 +288,8 @@ private slots:
     void restrictedUserCannotDelete()
     {
         KubeClient client(access(TestCredentials::token(m_server.restrictedToken())));
-        const auto deleted = await<DeleteResult>([&](auto done) { client.deletePod("int", m_pod, this, done); });
+        const auto deleted
+            = await<DeleteResult>([&](auto done) { client.deletePod("int", m_pod, this, done); });
         QVERIFY(deleted);
         QCOMPARE(deleted->error.httpStatus, 403);
         QCOMPARE(deleted->error.reason, "Forbidden");
@@ -297,15 +302,18 @@ private slots:
         const QString pod = m_server.addSuite("del", "gone", "passing", 0, &error);
         QVERIFY2(!pod.isEmpty(), qPrintable(error));
         KubeClient client(access(TestCredentials::token(m_server.token())));
-        const auto deleted = await<DeleteResult>([&](auto done) { client.deletePod("del", pod, this, done); });
+        const auto deleted
+            = await<DeleteResult>([&](auto done) { client.deletePod("del", pod, this, done); });
         QVERIFY(deleted);
         QVERIFY2(!deleted->error.isError(), qPrintable(deleted->error.toString()));
         QVERIFY(!deleted->alreadyGone);
         // Once the pod has terminated, deleting it again is "already gone".
         QTRY_VERIFY_WITH_TIMEOUT(([&] {
-            const auto again = await<DeleteResult>([&](auto done) { client.deletePod("del", pod, this, done); });
+            const auto again
+                = await<DeleteResult>([&](auto done) { client.deletePod("del", pod, this, done); });
             return again && again->alreadyGone && !again->error.isError();
-        }()), 10000);
+        }()),
+            10000);
         const auto missing = await<PodResult>([&](auto done) { client.getPod("del", pod, this, done); });
         QVERIFY(missing);
         QCOMPARE(missing->error.httpStatus, 404);

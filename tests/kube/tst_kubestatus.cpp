@@ -28,15 +28,16 @@ private slots:
         QTest::addColumn<QString>("reason");
         QTest::addColumn<QString>("message");
 
-        QTest::newRow("forbidden") << "status-forbidden.json" << true << 403 << "Forbidden"
-                                   << "pods is forbidden: User \"system:serviceaccount:ci:viewer\" cannot list "
-                                      "resource \"pods\" in API group \"\" in the namespace \"kube-system\"";
+        QTest::newRow("forbidden")
+            << "status-forbidden.json" << true << 403 << "Forbidden"
+            << "pods is forbidden: User \"system:serviceaccount:ci:viewer\" cannot list "
+               "resource \"pods\" in API group \"\" in the namespace \"kube-system\"";
         QTest::newRow("expired") << "status-expired.json" << true << 410 << "Expired"
                                  << "too old resource version: 1200 (1534)";
         QTest::newRow("unauthorized") << "status-unauthorized.json" << true << 401 << "Unauthorized"
                                       << "Unauthorized";
-        QTest::newRow("html from a load balancer")
-            << "bad-gateway.html" << false << 0 << "" << "502 Bad Gateway 502 Bad Gateway nginx/1.25.3";
+        QTest::newRow("html from a load balancer") << "bad-gateway.html" << false << 0 << ""
+                                                   << "502 Bad Gateway 502 Bad Gateway nginx/1.25.3";
     }
 
     void statuses()
@@ -75,7 +76,8 @@ private slots:
         QTest::newRow("truncated") << QByteArray("{\"kind\":\"Status\",\"message\":\"no")
                                    << "{\"kind\":\"Status\",\"message\":\"no";
         QTest::newRow("array") << QByteArray(R"([1,2])") << "[1,2]";
-        QTest::newRow("other kind") << QByteArray(R"({"kind":"Pod","message":"x"})") << R"({"kind":"Pod","message":"x"})";
+        QTest::newRow("other kind") << QByteArray(R"({"kind":"Pod","message":"x"})")
+                                    << R"({"kind":"Pod","message":"x"})";
         QTest::newRow("invalid utf-8") << QByteArray("bad \xff\xfe bytes") << "bad \uFFFD\uFFFD bytes";
     }
 
@@ -90,8 +92,8 @@ private slots:
 
     void wrongTypesInAStatus()
     {
-        const KubeStatus status =
-            parseKubeStatus(R"({"kind":"Status","code":"404","reason":7,"message":{"a":1}})");
+        const KubeStatus status
+            = parseKubeStatus(R"({"kind":"Status","code":"404","reason":7,"message":{"a":1}})");
         QVERIFY(status.isStatus);
         QCOMPARE(status.code, 0);
         QCOMPARE(status.reason, "");
@@ -118,7 +120,8 @@ private slots:
 
     void hugeStatusMessageIsCut()
     {
-        const QByteArray body = "{\"kind\":\"Status\",\"code\":500,\"message\":\"" + QByteArray(10000, 'm') + "\"}";
+        const QByteArray body
+            = "{\"kind\":\"Status\",\"code\":500,\"message\":\"" + QByteArray(10000, 'm') + "\"}";
         const KubeStatus status = parseKubeStatus(body);
         QVERIFY(status.isStatus);
         QCOMPARE(status.message.size(), 2001);

@@ -29,14 +29,19 @@ QByteArray stamp(int second, int nanos)
 
 QByteArray podJson(bool running)
 {
-    const QJsonObject state = running ? QJsonObject{{"running", QJsonObject{{"startedAt", "2026-11-24T09:00:00Z"}}}}
-                                      : QJsonObject{{"terminated", QJsonObject{{"exitCode", 0}, {"reason", "Completed"}}}};
-    const QJsonObject pod{
-        {"kind", "Pod"},
-        {"metadata", QJsonObject{{"name", "specs-1"}, {"namespace", "shop"}}},
-        {"spec", QJsonObject{{"containers", QJsonArray{QJsonObject{{"name", "specs"}, {"image", "x"}}}}}},
-        {"status", QJsonObject{{"phase", running ? "Running" : "Succeeded"},
-                               {"containerStatuses", QJsonArray{QJsonObject{{"name", "specs"}, {"state", state}}}}}},
+    const QJsonObject state = running
+        ? QJsonObject { { "running", QJsonObject { { "startedAt", "2026-11-24T09:00:00Z" } } } }
+        : QJsonObject { { "terminated", QJsonObject { { "exitCode", 0 }, { "reason", "Completed" } } } };
+    const QJsonObject pod {
+        { "kind", "Pod" },
+        { "metadata", QJsonObject { { "name", "specs-1" }, { "namespace", "shop" } } },
+        { "spec",
+            QJsonObject {
+                { "containers", QJsonArray { QJsonObject { { "name", "specs" }, { "image", "x" } } } } } },
+        { "status",
+            QJsonObject { { "phase", running ? "Running" : "Succeeded" },
+                { "containerStatuses",
+                    QJsonArray { QJsonObject { { "name", "specs" }, { "state", state } } } } } },
     };
     return QJsonDocument(pod).toJson(QJsonDocument::Compact);
 }
@@ -78,7 +83,8 @@ class TestLogStream : public QObject
         QList<QByteArray> lines = m_log;
         if (request.hasQuery("sinceTime")) {
             const qint64 since = *parseLogStampNanos(request.query("sinceTime").toLatin1());
-            lines.removeIf([&](const QByteArray &line) { return *parseLogStampNanos(line.left(30)) < since; });
+            lines.removeIf(
+                [&](const QByteArray &line) { return *parseLogStampNanos(line.left(30)) < since; });
         }
         if (request.hasQuery("tailLines"))
             lines = lines.mid(qMax<qsizetype>(0, lines.size() - request.query("tailLines").toInt()));
@@ -95,8 +101,9 @@ class TestLogStream : public QObject
         m_stream = std::make_unique<LogStream>(m_client.get(), "shop", "specs-1", options);
         m_stream->setBackoff(RetryBackoff(10ms, 50ms));
         connect(m_stream.get(), &LogStream::linesReceived, this,
-                [this](const QList<LogLine> &lines) { m_received += lines; });
-        connect(m_stream.get(), &LogStream::finished, this, [this](const HttpError &error) { m_finished = error; });
+            [this](const QList<LogLine> &lines) { m_received += lines; });
+        connect(m_stream.get(), &LogStream::finished, this,
+            [this](const HttpError &error) { m_finished = error; });
     }
 
     QStringList receivedTexts() const
@@ -128,12 +135,12 @@ private slots:
         QVERIFY(m_server->listen());
         m_server->setHandler([this](const FakeRequest &request, QTcpSocket *socket) {
             if (!isLog(request))
-                return FakeResponse{200, podJson(m_running)};
+                return FakeResponse { 200, podJson(m_running) };
             if (!m_logFailures.isEmpty())
                 return m_logFailures.takeFirst();
             FakeResponse response;
             response.stream = true;
-            response.headers = {{"Content-Type", "text/plain"}};
+            response.headers = { { "Content-Type", "text/plain" } };
             const QByteArray body = answer(request);
             const qsizetype cut = m_cutAfter.isEmpty() ? -1 : m_cutAfter.takeFirst();
             if (cut >= 0) {
@@ -170,12 +177,15 @@ private slots:
     {
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<qint64>("nanos");
-        const qint64 base = QDateTime(QDate(2024, 5, 1), QTime(10, 0), QTimeZone::UTC).toSecsSinceEpoch() * 1000000000LL;
-        QTest::newRow("fixed nine digits") << QByteArray("2024-05-01T10:00:00.123456789Z") << base + 123456789;
+        const qint64 base
+            = QDateTime(QDate(2024, 5, 1), QTime(10, 0), QTimeZone::UTC).toSecsSinceEpoch() * 1000000000LL;
+        QTest::newRow("fixed nine digits")
+            << QByteArray("2024-05-01T10:00:00.123456789Z") << base + 123456789;
         QTest::newRow("short fraction") << QByteArray("2024-05-01T10:00:00.5Z") << base + 500000000;
         QTest::newRow("no fraction") << QByteArray("2024-05-01T10:00:00Z") << base;
         QTest::newRow("offset") << QByteArray("2024-05-01T12:00:00.000000001+02:00") << base + 1;
-        QTest::newRow("more than nine digits") << QByteArray("2024-05-01T10:00:00.1234567891Z") << base + 123456789;
+        QTest::newRow("more than nine digits")
+            << QByteArray("2024-05-01T10:00:00.1234567891Z") << base + 123456789;
     }
 
     void parsesStamps()
@@ -238,7 +248,7 @@ private slots:
                     QCOMPARE(pieces[i].first, i == 0);
                     QCOMPARE(pieces[i].last, i == pieces.size() - 1);
                     QVERIFY2(!QString::fromUtf8(pieces[i].bytes).contains(QChar::ReplacementCharacter),
-                             pieces[i].bytes.toHex().constData());
+                        pieces[i].bytes.toHex().constData());
                     joined += pieces[i].bytes;
                 }
                 QCOMPARE(joined, line);
@@ -248,7 +258,8 @@ private slots:
 
     void followsWithTimestampsStripped()
     {
-        m_log = {stamp(1, 1) + " PASS specs/cart.spec.js", stamp(1, 2) + " ", stamp(2, 0) + "   ✓ adds (5 ms)"};
+        m_log = { stamp(1, 1) + " PASS specs/cart.spec.js", stamp(1, 2) + " ",
+            stamp(2, 0) + "   ✓ adds (5 ms)" };
         makeStream({});
         m_stream->start();
         QTRY_COMPARE(m_received.size(), 3);
@@ -264,7 +275,7 @@ private slots:
 
     void optionsAndTimestamps()
     {
-        m_log = {stamp(1, 1) + " a", stamp(2, 123456789) + " b", stamp(3, 0) + " c"};
+        m_log = { stamp(1, 1) + " a", stamp(2, 123456789) + " b", stamp(3, 0) + " c" };
         LogStreamOptions options;
         options.container = "specs";
         options.timestamps = true;
@@ -275,8 +286,9 @@ private slots:
         m_stream->start();
         QTRY_VERIFY(m_finished.has_value());
         QVERIFY(!m_finished->isError());
-        QCOMPARE(receivedTexts(), (QStringList{"b", "c"}));
-        QCOMPARE(m_received.first().timestamp, QDateTime(QDate(2026, 11, 24), QTime(9, 0, 2, 123), QTimeZone::UTC));
+        QCOMPARE(receivedTexts(), (QStringList { "b", "c" }));
+        QCOMPARE(m_received.first().timestamp,
+            QDateTime(QDate(2026, 11, 24), QTime(9, 0, 2, 123), QTimeZone::UTC));
         const FakeRequest request = logRequests().first();
         QCOMPARE(request.query("container"), "specs");
         QCOMPARE(request.query("tailLines"), "2");
@@ -286,7 +298,7 @@ private slots:
 
     void invalidUtf8BecomesReplacementCharacters()
     {
-        m_log = {stamp(1, 0) + " bad \xff\xfe bytes \xe2\x82", stamp(1, 1) + " ok"};
+        m_log = { stamp(1, 0) + " bad \xff\xfe bytes \xe2\x82", stamp(1, 1) + " ok" };
         makeStream({});
         m_stream->start();
         QTRY_COMPARE(m_received.size(), 2);
@@ -300,7 +312,7 @@ private slots:
         QByteArray huge;
         while (huge.size() < 2621440) // 2.5 MiB of mixed-width characters
             huge += QStringLiteral("€uro-😀-").toUtf8();
-        m_log = {stamp(1, 0) + " before", stamp(1, 1) + " " + huge, stamp(1, 2) + " after"};
+        m_log = { stamp(1, 0) + " before", stamp(1, 1) + " " + huge, stamp(1, 2) + " after" };
         makeStream({});
         m_stream->start();
         QTRY_VERIFY_WITH_TIMEOUT(m_received.size() >= 5, 10000);
@@ -322,12 +334,12 @@ private slots:
     void cutMidLineResumesWithoutLossOrRepeat()
     {
         // Several lines share stamps (and texts) around the cut, as a burst of Jest output does.
-        m_log = {stamp(1, 0) + " start",       stamp(2, 5) + " ",      stamp(2, 5) + " ",
-                 stamp(2, 5) + " ● cart › adds", stamp(2, 7) + " same", stamp(2, 7) + " same",
-                 stamp(3, 0) + " end"};
+        m_log
+            = { stamp(1, 0) + " start", stamp(2, 5) + " ", stamp(2, 5) + " ", stamp(2, 5) + " ● cart › adds",
+                  stamp(2, 7) + " same", stamp(2, 7) + " same", stamp(3, 0) + " end" };
         // First answer: up to the middle of the second "same" line; second: all of it.
         const QByteArray full = m_log.join('\n') + '\n';
-        m_cutAfter = {full.indexOf(stamp(2, 7) + " same", full.indexOf(" same") + 1) + 33};
+        m_cutAfter = { full.indexOf(stamp(2, 7) + " same", full.indexOf(" same") + 1) + 33 };
         makeStream({});
         m_stream->start();
         QTRY_COMPARE(m_received.size(), 7);
@@ -348,13 +360,13 @@ private slots:
 
     void resumeAtEveryCutPosition()
     {
-        m_log = {stamp(1, 0) + " a", stamp(1, 0) + " a", stamp(1, 0) + " b", stamp(2, 0) + " c",
-                 stamp(2, 0) + " é€", stamp(3, 0) + " d"};
+        m_log = { stamp(1, 0) + " a", stamp(1, 0) + " a", stamp(1, 0) + " b", stamp(2, 0) + " c",
+            stamp(2, 0) + " é€", stamp(3, 0) + " d" };
         const QByteArray full = m_log.join('\n') + '\n';
         for (qsizetype cut = 0; cut < full.size(); cut += 4) {
             m_received.clear();
             m_server->requests.clear();
-            m_cutAfter = {cut, cut / 2};
+            m_cutAfter = { cut, cut / 2 };
             makeStream({});
             m_stream->start();
             QTRY_COMPARE(logRequests().size(), 3);
@@ -370,10 +382,10 @@ private slots:
     void cutInsideALongLineDoesNotRepeatItsPieces()
     {
         const QByteArray huge(2500000, 'x');
-        m_log = {stamp(1, 0) + " before", stamp(1, 1) + " " + huge.left(1200000) + "y" + huge.mid(1200001),
-                 stamp(1, 2) + " after"};
+        m_log = { stamp(1, 0) + " before", stamp(1, 1) + " " + huge.left(1200000) + "y" + huge.mid(1200001),
+            stamp(1, 2) + " after" };
         const QByteArray full = m_log.join('\n') + '\n';
-        m_cutAfter = {full.indexOf(" after") - 1000}; // after two pieces of the long line
+        m_cutAfter = { full.indexOf(" after") - 1000 }; // after two pieces of the long line
         makeStream({});
         m_stream->start();
         QTRY_VERIFY_WITH_TIMEOUT(m_received.size() >= 5, 10000);
@@ -389,7 +401,7 @@ private slots:
 
     void normalCloseWhileRunningResumesThenEndsWhenExited()
     {
-        m_log = {stamp(1, 0) + " one", stamp(1, 1) + " two"};
+        m_log = { stamp(1, 0) + " one", stamp(1, 1) + " two" };
         m_endNormally = true;
         makeStream({});
         m_stream->start();
@@ -414,11 +426,11 @@ private slots:
 
     void lastLineWithoutNewlineIsKeptAtTheEnd()
     {
-        m_log = {stamp(1, 0) + " one"};
+        m_log = { stamp(1, 0) + " one" };
         m_running = false;
         m_server->setHandler([this](const FakeRequest &request, QTcpSocket *socket) {
             if (!isLog(request))
-                return FakeResponse{200, podJson(false)};
+                return FakeResponse { 200, podJson(false) };
             FakeResponse response;
             response.stream = true;
             response.body = m_log.first() + "\n" + stamp(1, 1) + " no newline";
@@ -429,14 +441,15 @@ private slots:
         makeStream({});
         m_stream->start();
         QTRY_VERIFY(m_finished.has_value());
-        QCOMPARE(receivedTexts(), (QStringList{"one", "no newline"}));
+        QCOMPARE(receivedTexts(), (QStringList { "one", "no newline" }));
     }
 
     void clientErrorsEndTheStream()
     {
-        m_logFailures.append(FakeResponse{
-            400, "{\"kind\":\"Status\",\"code\":400,\"reason\":\"BadRequest\",\"message\":\"a container name must be "
-                 "specified for pod specs-1, choose one of: [sidecar specs]\"}"});
+        m_logFailures.append(FakeResponse { 400,
+            "{\"kind\":\"Status\",\"code\":400,\"reason\":\"BadRequest\",\"message\":\"a container name must "
+            "be "
+            "specified for pod specs-1, choose one of: [sidecar specs]\"}" });
         makeStream({});
         m_stream->start();
         QTRY_VERIFY(m_finished.has_value());
@@ -448,14 +461,15 @@ private slots:
 
     void serverErrorsRetry()
     {
-        m_log = {stamp(1, 0) + " one"};
-        m_logFailures.append(FakeResponse{503, "<html>unavailable</html>"});
-        FakeResponse throttled{429, "{}"};
-        throttled.headers.append({QByteArray("Retry-After"), QByteArray("0")});
+        m_log = { stamp(1, 0) + " one" };
+        m_logFailures.append(FakeResponse { 503, "<html>unavailable</html>" });
+        FakeResponse throttled { 429, "{}" };
+        throttled.headers.append({ QByteArray("Retry-After"), QByteArray("0") });
         m_logFailures.append(throttled);
         makeStream({});
         QList<ConnectionStatus> seen;
-        connect(m_stream.get(), &LogStream::statusChanged, this, [&](const ConnectionStatus &s) { seen.append(s); });
+        connect(m_stream.get(), &LogStream::statusChanged, this,
+            [&](const ConnectionStatus &s) { seen.append(s); });
         m_stream->start();
         QTRY_COMPARE(m_received.size(), 1);
         QCOMPARE(logRequests().size(), 3);
@@ -467,7 +481,7 @@ private slots:
 
     void stopIsQuiet()
     {
-        m_log = {stamp(1, 0) + " one"};
+        m_log = { stamp(1, 0) + " one" };
         makeStream({});
         m_stream->start();
         QTRY_COMPARE(m_received.size(), 1);

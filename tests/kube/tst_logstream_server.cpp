@@ -24,7 +24,8 @@ class TestLogStreamServer : public QObject
     QString addSuite(const QString &scenario)
     {
         QString error;
-        const QString pod = m_server.addSuite("logs", QStringLiteral("%1-%2").arg(scenario).arg(++m_suites), scenario, 0, &error);
+        const QString pod = m_server.addSuite(
+            "logs", QStringLiteral("%1-%2").arg(scenario).arg(++m_suites), scenario, 0, &error);
         if (pod.isEmpty())
             qWarning("add-suite failed: %s", qPrintable(error));
         return pod;
@@ -47,7 +48,7 @@ class TestLogStreamServer : public QObject
         request.accept = "*/*";
         m_client->send(request, this, [&](const HttpResult &r) { result = r; });
         if (!QTest::qWaitFor([&] { return result.has_value(); }, 10000) || !result->ok())
-            return {"<no log>"};
+            return { "<no log>" };
         QStringList lines = QString::fromUtf8(result->body).split('\n');
         if (!lines.isEmpty() && lines.last().isEmpty())
             lines.removeLast();
@@ -106,7 +107,8 @@ private slots:
         LogStream stream(m_client.get(), "logs", pod, options);
         stream.setBackoff(RetryBackoff(50ms, 500ms));
         QList<LogLine> received;
-        connect(&stream, &LogStream::linesReceived, this, [&](const QList<LogLine> &lines) { received += lines; });
+        connect(&stream, &LogStream::linesReceived, this,
+            [&](const QList<LogLine> &lines) { received += lines; });
         const int initial = int(settledLog(pod).size());
         stream.start();
         QVERIFY(initial > 5);
@@ -114,20 +116,26 @@ private slots:
         QVERIFY(received.first().timestamp.isValid());
 
         // Lines written in one burst share timestamps; some texts repeat.
-        control("append-log", QJsonObject{{"namespace", "logs"}, {"pod", pod},
-                                          {"lines", QJsonArray{"burst one", "", "", "burst one", "● cart › adds"}}});
-        control("cut-log", QJsonObject{{"namespace", "logs"}, {"pod", pod},
-                                       {"line", "this line is cut in the middle by the server → ünïcödé"}});
-        control("append-log", QJsonObject{{"namespace", "logs"}, {"pod", pod}, {"lines", QJsonArray{"after the cut", ""}}});
+        control("append-log",
+            QJsonObject { { "namespace", "logs" }, { "pod", pod },
+                { "lines", QJsonArray { "burst one", "", "", "burst one", "● cart › adds" } } });
+        control("cut-log",
+            QJsonObject { { "namespace", "logs" }, { "pod", pod },
+                { "line", "this line is cut in the middle by the server → ünïcödé" } });
+        control("append-log",
+            QJsonObject {
+                { "namespace", "logs" }, { "pod", pod }, { "lines", QJsonArray { "after the cut", "" } } });
         QTRY_VERIFY_WITH_TIMEOUT(stream.resumes() >= 1, 10000);
         control("drop-streams", {});
-        control("append-log", QJsonObject{{"namespace", "logs"}, {"pod", pod}, {"lines", QJsonArray{"after the drop"}}});
+        control("append-log",
+            QJsonObject {
+                { "namespace", "logs" }, { "pod", pod }, { "lines", QJsonArray { "after the drop" } } });
         // An iteration's whole Jest output as well.
-        control("iterate", QJsonObject{{"namespace", "logs"}, {"pod", pod}});
+        control("iterate", QJsonObject { { "namespace", "logs" }, { "pod", pod } });
 
         QTRY_VERIFY_WITH_TIMEOUT(!received.isEmpty() && fullLog(pod).size() == received.size()
-                                     && texts(received).last() == fullLog(pod).last(),
-                                 15000);
+                && texts(received).last() == fullLog(pod).last(),
+            15000);
         QTest::qWait(300); // nothing more may arrive
         QCOMPARE(texts(received), fullLog(pod));
         QVERIFY(stream.resumes() >= 2);
@@ -143,12 +151,14 @@ private slots:
         options.tailLines = 3;
         LogStream stream(m_client.get(), "logs", pod, options);
         QList<LogLine> received;
-        connect(&stream, &LogStream::linesReceived, this, [&](const QList<LogLine> &lines) { received += lines; });
+        connect(&stream, &LogStream::linesReceived, this,
+            [&](const QList<LogLine> &lines) { received += lines; });
         stream.start();
         QTRY_COMPARE(received.size(), 3);
         QCOMPARE(texts(received), log.mid(log.size() - 3));
         QVERIFY(!received.first().timestamp.isValid()); // not asked for
-        control("append-log", QJsonObject{{"namespace", "logs"}, {"pod", pod}, {"lines", QJsonArray{"one more"}}});
+        control("append-log",
+            QJsonObject { { "namespace", "logs" }, { "pod", pod }, { "lines", QJsonArray { "one more" } } });
         QTRY_COMPARE(received.size(), 4);
         QCOMPARE(received.last().text, "one more");
     }
@@ -156,20 +166,21 @@ private slots:
     void multiContainerNeedsAContainer()
     {
         const QString pod = addSuite("multicontainer");
-        LogStream stream(m_client.get(), "logs", pod, LogStreamOptions{});
+        LogStream stream(m_client.get(), "logs", pod, LogStreamOptions {});
         std::optional<HttpError> finished;
         connect(&stream, &LogStream::finished, this, [&](const HttpError &error) { finished = error; });
         stream.start();
         QTRY_VERIFY(finished.has_value());
         QCOMPARE(finished->httpStatus, 400);
-        QVERIFY2(finished->message.startsWith("a container name must be specified"), qPrintable(finished->message));
+        QVERIFY2(finished->message.startsWith("a container name must be specified"),
+            qPrintable(finished->message));
         QCOMPARE(stream.status().health, ConnectionStatus::Health::Failed);
     }
 
     void previousLogOfACrashLoop()
     {
         const QString pod = addSuite("crashloop");
-        control("iterate", QJsonObject{{"namespace", "logs"}, {"pod", pod}});
+        control("iterate", QJsonObject { { "namespace", "logs" }, { "pod", pod } });
         LogStreamOptions options;
         options.container = "specs";
         options.previous = true;
@@ -177,7 +188,8 @@ private slots:
         LogStream stream(m_client.get(), "logs", pod, options);
         QList<LogLine> received;
         std::optional<HttpError> finished;
-        connect(&stream, &LogStream::linesReceived, this, [&](const QList<LogLine> &lines) { received += lines; });
+        connect(&stream, &LogStream::linesReceived, this,
+            [&](const QList<LogLine> &lines) { received += lines; });
         connect(&stream, &LogStream::finished, this, [&](const HttpError &error) { finished = error; });
         stream.start();
         QTRY_VERIFY(finished.has_value());
@@ -194,7 +206,8 @@ private slots:
         stream.setBackoff(RetryBackoff(50ms, 500ms));
         QList<LogLine> received;
         std::optional<HttpError> finished;
-        connect(&stream, &LogStream::linesReceived, this, [&](const QList<LogLine> &lines) { received += lines; });
+        connect(&stream, &LogStream::linesReceived, this,
+            [&](const QList<LogLine> &lines) { received += lines; });
         connect(&stream, &LogStream::finished, this, [&](const HttpError &error) { finished = error; });
         stream.start();
         QTRY_VERIFY(!received.isEmpty());

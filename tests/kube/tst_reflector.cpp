@@ -19,37 +19,36 @@ namespace {
 
 QJsonObject podObject(const QString &name, int resourceVersion, const QString &phase = "Running")
 {
-    return QJsonObject{
-        {"kind", "Pod"},
-        {"apiVersion", "v1"},
-        {"metadata",
-         QJsonObject{{"name", name},
-                     {"namespace", "shop"},
-                     {"uid", "uid-" + name},
-                     {"resourceVersion", QString::number(resourceVersion)},
-                     {"labels", QJsonObject{{"kubernetes-assert", "metrics"}}}}},
-        {"status", QJsonObject{{"phase", phase}}},
+    return QJsonObject {
+        { "kind", "Pod" },
+        { "apiVersion", "v1" },
+        { "metadata",
+            QJsonObject { { "name", name }, { "namespace", "shop" }, { "uid", "uid-" + name },
+                { "resourceVersion", QString::number(resourceVersion) },
+                { "labels", QJsonObject { { "kubernetes-assert", "metrics" } } } } },
+        { "status", QJsonObject { { "phase", phase } } },
     };
 }
 
 QByteArray eventLine(const QString &type, const QJsonObject &object)
 {
-    return QJsonDocument(QJsonObject{{"type", type}, {"object", object}}).toJson(QJsonDocument::Compact) + "\n";
+    return QJsonDocument(QJsonObject { { "type", type }, { "object", object } })
+               .toJson(QJsonDocument::Compact)
+        + "\n";
 }
 
 QByteArray bookmark(int resourceVersion)
 {
-    return eventLine("BOOKMARK", QJsonObject{{"kind", "Pod"},
-                                             {"metadata", QJsonObject{{"resourceVersion", QString::number(resourceVersion)}}}});
+    return eventLine("BOOKMARK",
+        QJsonObject { { "kind", "Pod" },
+            { "metadata", QJsonObject { { "resourceVersion", QString::number(resourceVersion) } } } });
 }
 
 QByteArray expired()
 {
-    return eventLine("ERROR", QJsonObject{{"kind", "Status"},
-                                          {"status", "Failure"},
-                                          {"reason", "Expired"},
-                                          {"code", 410},
-                                          {"message", "too old resource version: 10 (20)"}});
+    return eventLine("ERROR",
+        QJsonObject { { "kind", "Status" }, { "status", "Failure" }, { "reason", "Expired" }, { "code", 410 },
+            { "message", "too old resource version: 10 (20)" } });
 }
 
 } // namespace
@@ -127,10 +126,10 @@ private slots:
             QJsonArray items;
             for (const QJsonObject &pod : std::as_const(m_pods))
                 items.append(pod);
-            const QJsonObject list{{"kind", "PodList"},
-                                   {"metadata", QJsonObject{{"resourceVersion", QString::number(m_listVersion)}}},
-                                   {"items", items}};
-            return FakeResponse{200, QJsonDocument(list).toJson(QJsonDocument::Compact)};
+            const QJsonObject list { { "kind", "PodList" },
+                { "metadata", QJsonObject { { "resourceVersion", QString::number(m_listVersion) } } },
+                { "items", items } };
+            return FakeResponse { 200, QJsonDocument(list).toJson(QJsonDocument::Compact) };
         });
         ClusterAccess access;
         access.target.contextName = "unit";
@@ -150,7 +149,8 @@ private slots:
 
     void watchLineBufferJoinsAndSplits()
     {
-        const QByteArray stream = eventLine("ADDED", podObject("x", 1)) + "\r\n" + bookmark(2) + eventLine("DELETED", podObject("x", 3));
+        const QByteArray stream = eventLine("ADDED", podObject("x", 1)) + "\r\n" + bookmark(2)
+            + eventLine("DELETED", podObject("x", 3));
         // Every way of cutting the stream into two chunks gives the same lines.
         for (qsizetype cut = 0; cut <= stream.size(); ++cut) {
             WatchLineBuffer buffer;
@@ -178,7 +178,7 @@ private slots:
         QVERIFY(!buffer.append(QByteArray(60, 'x'), &lines));
         QCOMPARE(buffer.pendingBytes(), 0);
         QVERIFY(buffer.append("ok\n", &lines));
-        QCOMPARE(lines, QList<QByteArray>{"ok"});
+        QCOMPARE(lines, QList<QByteArray> { "ok" });
     }
 
     void parseWatchEventHostile_data()
@@ -188,12 +188,14 @@ private slots:
         QTest::newRow("not json") << QByteArray("<html>oops</html>") << "not a JSON object";
         QTest::newRow("truncated") << eventLine("ADDED", podObject("a", 1)).left(40) << "not a JSON object";
         QTest::newRow("no object") << QByteArray("{\"type\":\"ADDED\"}") << "object: expected an object";
-        QTest::newRow("object is a string") << QByteArray("{\"type\":\"ADDED\",\"object\":\"pod\"}")
-                                            << "object: expected an object";
+        QTest::newRow("object is a string")
+            << QByteArray("{\"type\":\"ADDED\",\"object\":\"pod\"}") << "object: expected an object";
         QTest::newRow("unknown type") << eventLine("EXPLODED", podObject("a", 1)) << "unknown type";
-        QTest::newRow("wrong kind") << eventLine("ADDED", QJsonObject{{"kind", "Service"}, {"metadata", QJsonObject{{"name", "s"}}}})
+        QTest::newRow("wrong kind") << eventLine(
+            "ADDED", QJsonObject { { "kind", "Service" }, { "metadata", QJsonObject { { "name", "s" } } } })
                                     << "expected a Pod, got Service";
-        QTest::newRow("kind not a string") << eventLine("MODIFIED", QJsonObject{{"kind", 5}}) << "non-string kind";
+        QTest::newRow("kind not a string")
+            << eventLine("MODIFIED", QJsonObject { { "kind", 5 } }) << "non-string kind";
     }
 
     void parseWatchEventHostile()
@@ -208,7 +210,7 @@ private slots:
     void parseWatchEventPodWithBadFieldsKeepsVersion()
     {
         QJsonObject pod = podObject("a", 42);
-        pod.insert("status", QJsonObject{{"phase", 12}});
+        pod.insert("status", QJsonObject { { "phase", 12 } });
         QString error;
         const std::optional<WatchEvent> event = parseWatchEvent(eventLine("MODIFIED", pod), &error);
         QVERIFY(event);
@@ -224,7 +226,8 @@ private slots:
         startSynced();
         QCOMPARE(replaced.size(), 1);
         QCOMPARE(replaced.first().first().value<QList<PodInfo>>().size(), 2);
-        QCOMPARE(statuses.first().first().value<ConnectionStatus>().health, ConnectionStatus::Health::Connecting);
+        QCOMPARE(
+            statuses.first().first().value<ConnectionStatus>().health, ConnectionStatus::Health::Connecting);
         QCOMPARE(m_reflector->status().health, ConnectionStatus::Health::Ok);
         QCOMPARE(m_reflector->status().summary, "synced");
 
@@ -245,8 +248,9 @@ private slots:
         QSignalSpy upserted(m_reflector.get(), &Reflector::upserted);
         QSignalSpy removed(m_reflector.get(), &Reflector::removed);
         startSynced();
-        const QByteArray events = eventLine("ADDED", podObject("c", 11)) + eventLine("MODIFIED", podObject("a", 12, "Succeeded"))
-                                  + eventLine("DELETED", podObject("b", 13)) + bookmark(15);
+        const QByteArray events = eventLine("ADDED", podObject("c", 11))
+            + eventLine("MODIFIED", podObject("a", 12, "Succeeded"))
+            + eventLine("DELETED", podObject("b", 13)) + bookmark(15);
         for (qsizetype i = 0; i < events.size(); i += 7)
             send(events.mid(i, 7));
         QTRY_COMPARE(m_reflector->resourceVersion(), "15");
@@ -254,8 +258,8 @@ private slots:
         QCOMPARE(upserted[0].first().value<PodInfo>().name, "c");
         QCOMPARE(upserted[1].first().value<PodInfo>().phase, "Succeeded");
         QCOMPARE(removed.size(), 1);
-        QCOMPARE(removed.first(), (QVariantList{"shop", "b"}));
-        QCOMPARE(cachedNames(), (QStringList{"a", "c"}));
+        QCOMPARE(removed.first(), (QVariantList { "shop", "b" }));
+        QCOMPARE(cachedNames(), (QStringList { "a", "c" }));
     }
 
     void normalEndResumesFromLastVersion()
@@ -285,20 +289,21 @@ private slots:
         QTRY_COMPARE(lists(), 2);
         QTRY_COMPARE(m_reflector->resourceVersion(), "20");
         const auto relist = std::find_if(m_server->requests.cbegin() + 1, m_server->requests.cend(),
-                                         [this](const FakeRequest &r) { return !isWatch(r); });
+            [this](const FakeRequest &r) { return !isWatch(r); });
         QVERIFY(!relist->hasQuery("resourceVersion")); // the latest, not the cache
         QCOMPARE(replaced.size(), 1);
         QCOMPARE(removed.size(), 1);
-        QCOMPARE(removed.first(), (QVariantList{"shop", "a"}));
+        QCOMPARE(removed.first(), (QVariantList { "shop", "a" }));
         QCOMPARE(upserted.size(), 2);
-        QCOMPARE(cachedNames(), (QStringList{"b", "d"}));
+        QCOMPARE(cachedNames(), (QStringList { "b", "d" }));
         QTRY_COMPARE(watches(), 2);
         QCOMPARE(lastWatch().query("resourceVersion"), "20");
     }
 
     void goneStatusOnWatchRelists()
     {
-        m_watchFailures.append(FakeResponse{410, "{\"kind\":\"Status\",\"code\":410,\"reason\":\"Gone\"}"});
+        m_watchFailures.append(
+            FakeResponse { 410, "{\"kind\":\"Status\",\"code\":410,\"reason\":\"Gone\"}" });
         m_reflector->start();
         QTRY_COMPARE(lists(), 2);
         QTRY_COMPARE(watches(), 2);
@@ -310,12 +315,13 @@ private slots:
         QTest::addColumn<QByteArray>("data");
         QTest::addColumn<QString>("error");
         QTest::newRow("not json") << QByteArray("this is not json\n") << "not a JSON object";
-        QTest::newRow("wrong object type")
-            << eventLine("ADDED", QJsonObject{{"kind", "Service"}, {"metadata", QJsonObject{{"name", "s"}}}})
-            << "expected a Pod, got Service";
-        QTest::newRow("error event 500")
-            << eventLine("ERROR", QJsonObject{{"kind", "Status"}, {"code", 500}, {"reason", "InternalError"}, {"message", "etcd down"}})
-            << "500 InternalError: etcd down";
+        QTest::newRow("wrong object type") << eventLine(
+            "ADDED", QJsonObject { { "kind", "Service" }, { "metadata", QJsonObject { { "name", "s" } } } })
+                                           << "expected a Pod, got Service";
+        QTest::newRow("error event 500") << eventLine("ERROR",
+            QJsonObject { { "kind", "Status" }, { "code", 500 }, { "reason", "InternalError" },
+                { "message", "etcd down" } })
+                                         << "500 InternalError: etcd down";
     }
 
     void hostileLinesRelist()
@@ -328,14 +334,15 @@ private slots:
         QTRY_COMPARE(lists(), 2);
         QTRY_COMPARE(watches(), 2);
         QTRY_COMPARE(m_reflector->status().health, ConnectionStatus::Health::Ok);
-        const auto degraded = std::find_if(statuses.cbegin(), statuses.cend(), [](const QList<QVariant> &args) {
-            return args.first().value<ConnectionStatus>().health == ConnectionStatus::Health::Degraded;
-        });
+        const auto degraded
+            = std::find_if(statuses.cbegin(), statuses.cend(), [](const QList<QVariant> &args) {
+                  return args.first().value<ConnectionStatus>().health == ConnectionStatus::Health::Degraded;
+              });
         QVERIFY(degraded != statuses.cend());
         const ConnectionStatus status = degraded->first().value<ConnectionStatus>();
         QVERIFY2(status.error.contains(error), qPrintable(status.error));
         QVERIFY(status.summary.startsWith("retrying in "));
-        QCOMPARE(cachedNames(), (QStringList{"a", "b"}));
+        QCOMPARE(cachedNames(), (QStringList { "a", "b" }));
     }
 
     void oversizedLineRelists()
@@ -354,18 +361,21 @@ private slots:
     {
         startSynced();
         QJsonObject bad = podObject("z", 30);
-        bad.insert("metadata", QJsonObject{{"name", "z"}, {"resourceVersion", "30"}, {"labels", "nope"}});
+        bad.insert(
+            "metadata", QJsonObject { { "name", "z" }, { "resourceVersion", "30" }, { "labels", "nope" } });
         send(eventLine("ADDED", bad) + eventLine("ADDED", podObject("c", 31)));
         QTRY_COMPARE(m_reflector->resourceVersion(), "31");
-        QCOMPARE(cachedNames(), (QStringList{"a", "b", "c"}));
+        QCOMPARE(cachedNames(), (QStringList { "a", "b", "c" }));
         QCOMPARE(m_reflector->skipped().size(), 1);
         QCOMPARE(lists(), 1);
     }
 
     void serverErrorsBackOffThenRecover()
     {
-        m_listFailures.append(FakeResponse{503, "{\"kind\":\"Status\",\"code\":503,\"reason\":\"ServiceUnavailable\",\"message\":\"try later\"}"});
-        m_listFailures.append(FakeResponse{500, "<html>boom</html>"});
+        m_listFailures.append(FakeResponse { 503,
+            "{\"kind\":\"Status\",\"code\":503,\"reason\":\"ServiceUnavailable\",\"message\":\"try "
+            "later\"}" });
+        m_listFailures.append(FakeResponse { 500, "<html>boom</html>" });
         QSignalSpy statuses(m_reflector.get(), &Reflector::statusChanged);
         m_reflector->start();
         QTRY_VERIFY(m_reflector->isSynced());
@@ -382,8 +392,8 @@ private slots:
 
     void tooManyRequestsHonoursRetryAfter()
     {
-        FakeResponse throttled{429, "{\"kind\":\"Status\",\"code\":429,\"reason\":\"TooManyRequests\"}"};
-        throttled.headers.append({QByteArray("Retry-After"), QByteArray("2")});
+        FakeResponse throttled { 429, "{\"kind\":\"Status\",\"code\":429,\"reason\":\"TooManyRequests\"}" };
+        throttled.headers.append({ QByteArray("Retry-After"), QByteArray("2") });
         m_listFailures.append(throttled);
         QSignalSpy statuses(m_reflector.get(), &Reflector::statusChanged);
         const QDateTime before = QDateTime::currentDateTimeUtc();
@@ -397,7 +407,8 @@ private slots:
 
     void unauthorizedIsFailedAndRetried()
     {
-        m_listFailures.append(FakeResponse{401, "{\"kind\":\"Status\",\"code\":401,\"reason\":\"Unauthorized\",\"message\":\"Unauthorized\"}"});
+        m_listFailures.append(FakeResponse { 401,
+            "{\"kind\":\"Status\",\"code\":401,\"reason\":\"Unauthorized\",\"message\":\"Unauthorized\"}" });
         QSignalSpy statuses(m_reflector.get(), &Reflector::statusChanged);
         m_reflector->start();
         QTRY_VERIFY(statuses.size() >= 2);
@@ -419,7 +430,7 @@ private slots:
         m_listVersion = 12;
         m_server->cutStreams();
         QTRY_COMPARE(lists(), 2);
-        QTRY_COMPARE(cachedNames(), (QStringList{"a", "c"}));
+        QTRY_COMPARE(cachedNames(), (QStringList { "a", "c" }));
         QCOMPARE(removed.size(), 1);
         QTRY_COMPARE(watches(), 2);
         QCOMPARE(lastWatch().query("resourceVersion"), "12");
@@ -433,7 +444,7 @@ private slots:
         QTRY_VERIFY(std::any_of(statuses.cbegin(), statuses.cend(), [](const QList<QVariant> &args) {
             const ConnectionStatus status = args.first().value<ConnectionStatus>();
             return status.health == ConnectionStatus::Health::Degraded
-                   && status.error.contains("closed right after it opened");
+                && status.error.contains("closed right after it opened");
         }));
         QTRY_COMPARE(m_reflector->status().health, ConnectionStatus::Health::Ok);
         QCOMPARE(lists(), 2);

@@ -40,7 +40,8 @@ class TestReflectorServer : public QObject
     QString addSuite(const QString &nameSpace = "conv")
     {
         QString error;
-        const QString pod = m_server.addSuite(nameSpace, QStringLiteral("suite-%1").arg(++m_suites), "passing", 0, &error);
+        const QString pod
+            = m_server.addSuite(nameSpace, QStringLiteral("suite-%1").arg(++m_suites), "passing", 0, &error);
         if (pod.isEmpty())
             qWarning("add-suite failed: %s", qPrintable(error));
         return pod;
@@ -68,7 +69,8 @@ class TestReflectorServer : public QObject
             return false;
         QStringList stateNames;
         for (const QJsonValue &pod : control("state").value("pods").toArray())
-            stateNames.append(pod.toObject().value("namespace").toString() + '/' + pod.toObject().value("pod").toString());
+            stateNames.append(
+                pod.toObject().value("namespace").toString() + '/' + pod.toObject().value("pod").toString());
         stateNames.sort();
         return stateNames == cached.keys();
     }
@@ -86,7 +88,7 @@ private slots:
     {
         QString error;
         QVERIFY2(m_server.start(&error), qPrintable(error));
-        control("config", QJsonObject{{"bookmarkSeconds", 1}});
+        control("config", QJsonObject { { "bookmarkSeconds", 1 } });
         for (int i = 0; i < 3; ++i)
             QVERIFY(!addSuite().isEmpty());
         QVERIFY(!addSuite("other").isEmpty());
@@ -114,7 +116,8 @@ private slots:
         QSignalSpy removed(m_reflector.get(), &Reflector::removed);
         const QString added = addSuite();
         QTRY_VERIFY(byName(m_reflector->pods()).contains("conv/" + added));
-        control("remove-suite", QJsonObject{{"namespace", "conv"}, {"name", QStringLiteral("suite-%1").arg(m_suites)}});
+        control("remove-suite",
+            QJsonObject { { "namespace", "conv" }, { "name", QStringLiteral("suite-%1").arg(m_suites) } });
         QTRY_VERIFY(!byName(m_reflector->pods()).contains("conv/" + added));
         QCOMPARE(removed.size(), 1);
         QTRY_VERIFY(converged());
@@ -143,17 +146,17 @@ private slots:
         startReflector();
         // No bookmarks and short watches: the next watch starts from the last pod event's
         // resourceVersion, which the compaction below makes too old (ERROR 410).
-        control("config", QJsonObject{{"bookmarkSeconds", 3600}});
+        control("config", QJsonObject { { "bookmarkSeconds", 3600 } });
         m_reflector->setWatchTimeoutRange(2, 2);
         control("drop-streams");
         QSignalSpy listed(m_reflector.get(), &Reflector::listed);
         QTRY_VERIFY(listed.size() >= 1); // the relist after the drop, with 2 s watches from now on
         listed.clear();
         // Other kinds move the resourceVersion on without a pod event.
-        control("add-service", QJsonObject{{"namespace", "conv"}, {"name", "compact-me"}});
+        control("add-service", QJsonObject { { "namespace", "conv" }, { "name", "compact-me" } });
         control("compact");
         QTRY_VERIFY_WITH_TIMEOUT(listed.size() >= 1, 10000); // watch ends, ERROR 410, list
-        control("config", QJsonObject{{"bookmarkSeconds", 1}});
+        control("config", QJsonObject { { "bookmarkSeconds", 1 } });
         const QString added = addSuite();
         QTRY_VERIFY(byName(m_reflector->pods()).contains("conv/" + added));
         QTRY_VERIFY(converged());
@@ -167,9 +170,9 @@ private slots:
         const QMap<QString, PodInfo> before = byName(m_reflector->pods());
         // A slow first retry, so the changes below happen before the reflector lists again.
         m_reflector->setBackoff(RetryBackoff(1500ms, 3000ms));
-        control("restart", QJsonObject{{"keepHistory", false}});
+        control("restart", QJsonObject { { "keepHistory", false } });
         // Changes while the reflector is away: a suite removed, one added.
-        control("remove-suite", QJsonObject{{"namespace", "conv"}, {"name", "suite-1"}});
+        control("remove-suite", QJsonObject { { "namespace", "conv" }, { "name", "suite-1" } });
         const QString added = addSuite();
         QTRY_VERIFY_WITH_TIMEOUT(byName(m_reflector->pods()).contains("conv/" + added), 20000);
         QTRY_VERIFY(converged());
@@ -188,8 +191,9 @@ private slots:
     {
         startReflector();
         QList<ConnectionStatus> seen;
-        connect(m_reflector.get(), &Reflector::statusChanged, this, [&](const ConnectionStatus &s) { seen.append(s); });
-        control("faults", QJsonObject{{"status", 503}, {"count", 3}});
+        connect(m_reflector.get(), &Reflector::statusChanged, this,
+            [&](const ConnectionStatus &s) { seen.append(s); });
+        control("faults", QJsonObject { { "status", 503 }, { "count", 3 } });
         control("drop-streams");
         const QString added = addSuite();
         QTRY_VERIFY_WITH_TIMEOUT(byName(m_reflector->pods()).contains("conv/" + added), 20000);
@@ -204,14 +208,15 @@ private slots:
     {
         startReflector();
         QList<ConnectionStatus> seen;
-        connect(m_reflector.get(), &Reflector::statusChanged, this, [&](const ConnectionStatus &s) { seen.append(s); });
-        control("faults", QJsonObject{{"status", 429}, {"count", 2}, {"retryAfter", 1}});
+        connect(m_reflector.get(), &Reflector::statusChanged, this,
+            [&](const ConnectionStatus &s) { seen.append(s); });
+        control("faults", QJsonObject { { "status", 429 }, { "count", 2 }, { "retryAfter", 1 } });
         control("drop-streams");
         QTRY_VERIFY_WITH_TIMEOUT(std::any_of(seen.cbegin(), seen.cend(),
-                                             [](const ConnectionStatus &s) { return s.error.contains("429"); }),
-                                 10000);
-        const auto throttled = std::find_if(seen.cbegin(), seen.cend(),
-                                            [](const ConnectionStatus &s) { return s.error.contains("429"); });
+                                     [](const ConnectionStatus &s) { return s.error.contains("429"); }),
+            10000);
+        const auto throttled = std::find_if(
+            seen.cbegin(), seen.cend(), [](const ConnectionStatus &s) { return s.error.contains("429"); });
         QCOMPARE(throttled->summary, "retrying in 1 s"); // Retry-After outweighs the 50 ms backoff
         const QString added = addSuite();
         QTRY_VERIFY_WITH_TIMEOUT(byName(m_reflector->pods()).contains("conv/" + added), 20000);
@@ -222,16 +227,17 @@ private slots:
     {
         startReflector();
         const QList<PodInfo> pods = m_reflector->pods();
-        const auto victim = std::find_if(pods.cbegin(), pods.cend(),
-                                         [](const PodInfo &pod) { return pod.nameSpace == "other"; });
+        const auto victim = std::find_if(
+            pods.cbegin(), pods.cend(), [](const PodInfo &pod) { return pod.nameSpace == "other"; });
         QVERIFY(victim != pods.cend());
         QSignalSpy removed(m_reflector.get(), &Reflector::removed);
         std::optional<DeleteResult> deleted;
-        m_client->deletePod(victim->nameSpace, victim->name, this, [&](const DeleteResult &r) { deleted = r; });
+        m_client->deletePod(
+            victim->nameSpace, victim->name, this, [&](const DeleteResult &r) { deleted = r; });
         QTRY_VERIFY(deleted.has_value());
         QVERIFY(!deleted->error.isError());
         QTRY_VERIFY_WITH_TIMEOUT(removed.size() == 1, 10000);
-        QCOMPARE(removed.first(), (QVariantList{victim->nameSpace, victim->name}));
+        QCOMPARE(removed.first(), (QVariantList { victim->nameSpace, victim->name }));
         // The replacement: same Deployment, a new name and a new run id.
         const auto replacement = [&]() -> std::optional<PodInfo> {
             for (const PodInfo &pod : m_reflector->pods()) {
