@@ -1,0 +1,243 @@
+#include "kubeclient.h"
+
+// The typed calls of KubeClient (pods, services, proxies) and their parsing; the
+// transport (credentials, TLS, errors, streaming) is in kubeclient.cpp.
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString podsPath(const QString &nameSpace)
+{
+    return nameSpace.isEmpty() ? u"api/v1/pods"_s : u"api/v1/namespaces/%1/pods"_s.arg(nameSpace);
+}
+
+HttpError protocolError(const QString &endpoint, int status, const QString &message)
+{
+    HttpError error;
+    error.kind = HttpError::Kind::Protocol;
+    error.endpoint = endpoint;
+    error.httpStatus = status;
+    error.message = message;
+    return error;
+}
+
+// The items of a List answer, or an error message when the body is not one.
+std::optional<QJsonArray> listItems(const QByteArray &body, QJsonObject *root, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        *error = u"not a JSON object: %1"_s.arg(parseError.errorString());
+        return std::nullopt;
+    }
+    *root = document.object();
+    const QJsonValue items = root->value("items"_L1);
+    // Go writes an empty list as null.
+    if (items.isNull() || items.isUndefined())
+        return QJsonArray();
+    if (!items.isArray()) {
+        *error = u"items: expected an array"_s;
+        return std::nullopt;
+    }
+    return items.toArray();
+}
+
+} // namespace
+
+void KubeClient::listPods(const QString &nameSpace, const QString &labelSelector, QObject *context,
+    std::function<void(const PodListResult &)> done, const QString &resourceVersion)
+{
+    HttpRequest request;
+    request.path = podsPath(nameSpace);
+    if (!labelSelector.isEmpty())
+        request.query.addQueryItem(u"labelSelector"_s, labelSelector);
+    if (!resourceVersion.isEmpty())
+        request.query.addQueryItem(u"resourceVersion"_s, resourceVersion);
+    request.timeoutMs = 60000;
+    send(request, context, [this, done = std::move(done)](const HttpResult &result) {
+        PodListResult list;
+        list.error = result.error;
+        if (!result.ok()) {
+            list.retryAfterSeconds = qMax(0, result.header("Retry-After").trimmed().toInt());
+            done(list);
+            return;
+        }
+        // Synchronous: a few thousand pods parse in well under a second.
+        QJsonObject root;
+        QString error;
+        const std::optional<QJsonArray> items = listItems(result.body, &root, &error);
+        if (!items) {
+            list.error = protocolError(describe(), result.status, u"pod list: "_s + error);
+            done(list);
+            return;
+        }
+        list.resourceVersion = root.value("metadata"_L1).toObject().value("resourceVersion"_L1).toString();
+        list.pods.reserve(items->size());
+        for (qsizetype i = 0; i < items->size(); ++i) {
+            const QJsonObject item = items->at(i).toObject();
+            const PodParseResult parsed = parsePod(item);
+            if (parsed.pod) {
+                list.pods.append(*parsed.pod);
+            } else {
+                const QJsonObject metadata = item.value("metadata"_L1).toObject();
+                list.skipped.append(
+                    u"items[%1] %2/%3: %4"_s.arg(i).arg(metadata.value("namespace"_L1).toString(),
+                        metadata.value("name"_L1).toString(), parsed.error));
+            }
+        }
+        done(list);
+    });
+}
+
+void KubeClient::getPod(const QString &nameSpace, const QString &name, QObject *context,
+    std::function<void(const PodResult &)> done)
+{
+    HttpRequest request;
+    request.path = podsPath(nameSpace) + u'/' + name;
+    send(request, context, [this, done = std::move(done)](const HttpResult &result) {
+        PodResult pod;
+        pod.error = result.error;
+        if (result.ok()) {
+            const QJsonDocument document = QJsonDocument::fromJson(result.body);
+            const PodParseResult parsed = parsePod(document.object());
+            if (!document.isObject())
+                pod.error = protocolError(describe(), result.status, u"pod: not a JSON object"_s);
+            else if (!parsed.pod)
+                pod.error = protocolError(describe(), result.status, u"pod: "_s + parsed.error);
+            else
+                pod.pod = parsed.pod;
+        }
+        done(pod);
+    });
+}
+
+void KubeClient::deletePod(const QString &nameSpace, const QString &name, QObject *context,
+    std::function<void(const DeleteResult &)> done)
+{
+    HttpRequest request;
+    request.verb = "DELETE";
+    request.path = podsPath(nameSpace) + u'/' + name;
+    send(request, context, [done = std::move(done)](const HttpResult &result) {
+        DeleteResult deleted;
+        if (result.error.kind == HttpError::Kind::Http && result.error.httpStatus == 404)
+            deleted.alreadyGone = true;
+        else
+            deleted.error = result.error;
+        done(deleted);
+    });
+}
+
+void KubeClient::listServices(const QString &nameSpace, const QString &labelSelector, QObject *context,
+    std::function<void(const ServiceListResult &)> done)
+{
+    HttpRequest request;
+    request.path
+        = nameSpace.isEmpty() ? u"api/v1/services"_s : u"api/v1/namespaces/%1/services"_s.arg(nameSpace);
+    if (!labelSelector.isEmpty())
+        request.query.addQueryItem(u"labelSelector"_s, labelSelector);
+    send(request, context, [this, done = std::move(done)](const HttpResult &result) {
+        ServiceListResult list;
+        list.error = result.error;
+        if (!result.ok()) {
+            done(list);
+            return;
+        }
+        QJsonObject root;
+        QString error;
+        const std::optional<QJsonArray> items = listItems(result.body, &root, &error);
+        if (!items) {
+            list.error = protocolError(describe(), result.status, u"service list: "_s + error);
+            done(list);
+            return;
+        }
+        for (qsizetype i = 0; i < items->size(); ++i) {
+            QString itemError;
+            const std::optional<ServiceInfo> service = parseService(items->at(i).toObject(), &itemError);
+            if (service)
+                list.services.append(*service);
+            else
+                list.skipped.append(u"items[%1]: %2"_s.arg(i).arg(itemError));
+        }
+        done(list);
+    });
+}
+
+namespace {
+
+HttpRequest proxied(const QString &prefix, const HttpRequest &inner)
+{
+    HttpRequest request = inner;
+    QString innerPath = inner.path;
+    while (innerPath.startsWith(u'/'))
+        innerPath.remove(0, 1);
+    request.path = prefix + u"/proxy/"_s + innerPath;
+    return request;
+}
+
+} // namespace
+
+HttpRequest KubeClient::podProxyRequest(
+    const QString &nameSpace, const QString &pod, int port, const HttpRequest &inner)
+{
+    return proxied(u"api/v1/namespaces/%1/pods/%2:%3"_s.arg(nameSpace, pod).arg(port), inner);
+}
+
+HttpRequest KubeClient::serviceProxyRequest(
+    const QString &nameSpace, const QString &service, const QString &port, const HttpRequest &inner)
+{
+    const QString target = port.isEmpty() ? service : service + u':' + port;
+    return proxied(u"api/v1/namespaces/%1/services/%2"_s.arg(nameSpace, target), inner);
+}
+
+void KubeClient::podProxy(const QString &nameSpace, const QString &pod, int port, const HttpRequest &inner,
+    QObject *context, ResultHandler done)
+{
+    send(podProxyRequest(nameSpace, pod, port, inner), context, std::move(done));
+}
+
+void KubeClient::serviceProxy(const QString &nameSpace, const QString &service, const QString &port,
+    const HttpRequest &inner, QObject *context, ResultHandler done)
+{
+    send(serviceProxyRequest(nameSpace, service, port, inner), context, std::move(done));
+}
+
+std::optional<ServiceInfo> parseService(const QJsonObject &object, QString *error)
+{
+    const QJsonValue metadataValue = object.value("metadata"_L1);
+    if (!metadataValue.isObject()) {
+        *error = u"metadata: expected an object"_s;
+        return std::nullopt;
+    }
+    const QJsonObject metadata = metadataValue.toObject();
+    ServiceInfo service;
+    service.name = metadata.value("name"_L1).toString();
+    service.nameSpace = metadata.value("namespace"_L1).toString();
+    if (service.name.isEmpty()) {
+        *error = u"metadata.name: expected a non-empty string"_s;
+        return std::nullopt;
+    }
+    const QJsonObject labels = metadata.value("labels"_L1).toObject();
+    for (auto it = labels.begin(); it != labels.end(); ++it)
+        service.labels.insert(it.key(), it.value().toString());
+    const QJsonValue ports = object.value("spec"_L1).toObject().value("ports"_L1);
+    if (!ports.isUndefined() && !ports.isNull() && !ports.isArray()) {
+        *error = u"spec.ports: expected an array"_s;
+        return std::nullopt;
+    }
+    const QJsonArray portArray = ports.toArray();
+    for (qsizetype i = 0; i < portArray.size(); ++i) {
+        const QJsonObject port = portArray.at(i).toObject();
+        if (!port.value("port"_L1).isDouble()) {
+            *error = u"spec.ports[%1].port: expected a number"_s.arg(i);
+            return std::nullopt;
+        }
+        service.ports.append({ port.value("name"_L1).toString(), port.value("port"_L1).toInt(),
+            port.value("protocol"_L1).toString() });
+    }
+    return service;
+}
