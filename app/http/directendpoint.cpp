@@ -59,7 +59,8 @@ QString sanitizedBodySnippet(const QByteArray &body, qsizetype limit)
 {
     QString text = QString::fromUtf8(body.left(limit * 4)).simplified();
     for (QChar &c : text) {
-        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format || c == QChar::ReplacementCharacter)
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format
+            || c == QChar::ReplacementCharacter)
             c = u'?';
     }
     if (text.size() > limit)
@@ -106,7 +107,8 @@ QUrl DirectEndpoint::urlFor(const HttpRequest &request) const
     return url;
 }
 
-void DirectEndpoint::send(const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done)
+void DirectEndpoint::send(
+    const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done)
 {
     QNetworkRequest netRequest(urlFor(request));
     netRequest.setTransferTimeout(request.timeoutMs);
@@ -154,43 +156,44 @@ void DirectEndpoint::send(const HttpRequest &request, QObject *context, std::fun
         exchange->contextGone = true;
         reply->abort();
     });
-    QObject::connect(reply, &QNetworkReply::finished, context, [reply, exchange, endpoint, token, done = std::move(done)] {
-        reply->deleteLater();
-        if (exchange->contextGone)
-            return;
-        if (!exchange->tooLarge && reply->isOpen())
-            exchange->body += reply->readAll();
+    QObject::connect(
+        reply, &QNetworkReply::finished, context, [reply, exchange, endpoint, token, done = std::move(done)] {
+            reply->deleteLater();
+            if (exchange->contextGone)
+                return;
+            if (!exchange->tooLarge && reply->isOpen())
+                exchange->body += reply->readAll();
 
-        HttpResult result;
-        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        result.headers = reply->rawHeaderPairs();
-        result.error.endpoint = endpoint;
-        if (exchange->tooLarge) {
-            result.error.kind = HttpError::Kind::Protocol;
-            result.error.message = u"response too large"_s;
-        } else if (result.status > 0 && (result.status < 200 || result.status >= 300)) {
-            result.error.kind = HttpError::Kind::Http;
-            result.error.httpStatus = result.status;
-            result.error.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-            result.error.message = sanitizedBodySnippet(exchange->body);
-            result.body = std::move(exchange->body);
-        } else if (reply->error() != QNetworkReply::NoError) {
-            result.error.kind = kindOf(reply->error());
-            if (!exchange->sslErrors.isEmpty()) {
-                result.error.kind = HttpError::Kind::Tls;
-                result.error.message = exchange->sslErrors.join(u"; "_s);
+            HttpResult result;
+            result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            result.headers = reply->rawHeaderPairs();
+            result.error.endpoint = endpoint;
+            if (exchange->tooLarge) {
+                result.error.kind = HttpError::Kind::Protocol;
+                result.error.message = u"response too large"_s;
+            } else if (result.status > 0 && (result.status < 200 || result.status >= 300)) {
+                result.error.kind = HttpError::Kind::Http;
+                result.error.httpStatus = result.status;
+                result.error.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+                result.error.message = sanitizedBodySnippet(exchange->body);
+                result.body = std::move(exchange->body);
+            } else if (reply->error() != QNetworkReply::NoError) {
+                result.error.kind = kindOf(reply->error());
+                if (!exchange->sslErrors.isEmpty()) {
+                    result.error.kind = HttpError::Kind::Tls;
+                    result.error.message = exchange->sslErrors.join(u"; "_s);
+                } else {
+                    result.error.message = plainNetworkMessage(reply);
+                }
+            } else if (result.status == 0) {
+                result.error.kind = HttpError::Kind::Protocol;
+                result.error.message = u"no HTTP status in the answer"_s;
             } else {
-                result.error.message = plainNetworkMessage(reply);
+                result.body = std::move(exchange->body);
             }
-        } else if (result.status == 0) {
-            result.error.kind = HttpError::Kind::Protocol;
-            result.error.message = u"no HTTP status in the answer"_s;
-        } else {
-            result.body = std::move(exchange->body);
-        }
-        // A server that echoes the request (some proxies do) must not leak the token.
-        if (!token.isEmpty())
-            result.error.message.replace(QString::fromUtf8(token), u"<redacted>"_s);
-        done(result);
-    });
+            // A server that echoes the request (some proxies do) must not leak the token.
+            if (!token.isEmpty())
+                result.error.message.replace(QString::fromUtf8(token), u"<redacted>"_s);
+            done(result);
+        });
 }

@@ -32,12 +32,14 @@ public:
     using Options = DirectEndpointOptions;
 
     // `network` may be shared (one per connection); when null the endpoint owns one.
-    explicit DirectEndpoint(const QUrl &baseUrl, Options options = {}, QNetworkAccessManager *network = nullptr);
+    explicit DirectEndpoint(
+        const QUrl &baseUrl, Options options = {}, QNetworkAccessManager *network = nullptr);
     ~DirectEndpoint() override;
     Q_DISABLE_COPY_MOVE(DirectEndpoint)
 
     QString describe() const override;
-    void send(const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done) override;
+    void send(
+        const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done) override;
 
     QUrl baseUrl() const { return m_baseUrl; }
     // The URL a request goes to (for tests and diagnostics; never holds the token).

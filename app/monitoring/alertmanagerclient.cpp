@@ -44,7 +44,8 @@ HttpError errorOf(const HttpResult &result, const QString &endpoint)
 }
 
 // The body as JSON of the expected kind, or a Protocol error.
-std::optional<QJsonDocument> jsonBody(const HttpResult &result, const QString &endpoint, bool wantArray, HttpError *error)
+std::optional<QJsonDocument> jsonBody(
+    const HttpResult &result, const QString &endpoint, bool wantArray, HttpError *error)
 {
     if (!result.ok()) {
         *error = errorOf(result, endpoint);
@@ -53,13 +54,15 @@ std::optional<QJsonDocument> jsonBody(const HttpResult &result, const QString &e
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(result.body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = protocolError(endpoint, u"the answer is not JSON (%1 at byte %2): %3"_s.arg(parseError.errorString())
-                                             .arg(parseError.offset)
-                                             .arg(sanitizedBodySnippet(result.body)));
+        *error = protocolError(endpoint,
+            u"the answer is not JSON (%1 at byte %2): %3"_s.arg(parseError.errorString())
+                .arg(parseError.offset)
+                .arg(sanitizedBodySnippet(result.body)));
         return std::nullopt;
     }
     if (wantArray ? !document.isArray() : !document.isObject()) {
-        *error = protocolError(endpoint, wantArray ? u"expected a JSON array"_s : u"expected a JSON object"_s);
+        *error
+            = protocolError(endpoint, wantArray ? u"expected a JSON array"_s : u"expected a JSON object"_s);
         return std::nullopt;
     }
     return document;
@@ -143,8 +146,9 @@ QString rfc3339(const QDateTime &time)
 template<typename Result>
 void callLater(QObject *context, std::function<void(const Result &)> done, Result result)
 {
-    QMetaObject::invokeMethod(context, [done = std::move(done), result = std::move(result)] { done(result); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        context, [done = std::move(done), result = std::move(result)] { done(result); },
+        Qt::QueuedConnection);
 }
 
 } // namespace
@@ -225,8 +229,10 @@ SilencesResult AlertmanagerClient::parseSilences(const HttpResult &result, const
     const QJsonArray array = document->array();
     for (qsizetype i = 0; i < array.size(); ++i) {
         const QJsonObject object = array.at(i).toObject();
-        if (!array.at(i).isObject() || !object.value("id"_L1).isString() || !object.value("matchers"_L1).isArray()) {
-            parsed.error = protocolError(endpoint, u"silences[%1]: expected an object with id and matchers"_s.arg(i));
+        if (!array.at(i).isObject() || !object.value("id"_L1).isString()
+            || !object.value("matchers"_L1).isArray()) {
+            parsed.error
+                = protocolError(endpoint, u"silences[%1]: expected an object with id and matchers"_s.arg(i));
             parsed.silences.clear();
             return parsed;
         }
@@ -234,8 +240,9 @@ SilencesResult AlertmanagerClient::parseSilences(const HttpResult &result, const
         silence.id = object.value("id"_L1).toString();
         for (const QJsonValue &value : object.value("matchers"_L1).toArray()) {
             const QJsonObject matcher = value.toObject();
-            silence.matchers.append({matcher.value("name"_L1).toString(), matcher.value("value"_L1).toString(),
-                                     matcher.value("isRegex"_L1).toBool(), matcher.value("isEqual"_L1).toBool(true)});
+            silence.matchers.append(
+                { matcher.value("name"_L1).toString(), matcher.value("value"_L1).toString(),
+                    matcher.value("isRegex"_L1).toBool(), matcher.value("isEqual"_L1).toBool(true) });
         }
         silence.startsAt = parseKubeTime(object.value("startsAt"_L1).toString());
         silence.endsAt = parseKubeTime(object.value("endsAt"_L1).toString());
@@ -249,14 +256,14 @@ SilencesResult AlertmanagerClient::parseSilences(const HttpResult &result, const
 
 void AlertmanagerClient::alerts(const AlertQuery &query, std::function<void(const AlertsResult &)> done)
 {
-    QList<QPair<QString, QString>> parameters{
-        {u"active"_s, query.active ? u"true"_s : u"false"_s},
-        {u"silenced"_s, query.silenced ? u"true"_s : u"false"_s},
-        {u"inhibited"_s, query.inhibited ? u"true"_s : u"false"_s},
-        {u"unprocessed"_s, query.unprocessed ? u"true"_s : u"false"_s},
+    QList<QPair<QString, QString>> parameters {
+        { u"active"_s, query.active ? u"true"_s : u"false"_s },
+        { u"silenced"_s, query.silenced ? u"true"_s : u"false"_s },
+        { u"inhibited"_s, query.inhibited ? u"true"_s : u"false"_s },
+        { u"unprocessed"_s, query.unprocessed ? u"true"_s : u"false"_s },
     };
     for (const AlertMatcher &matcher : query.filter)
-        parameters.append({u"filter"_s, matcher.toFilter()});
+        parameters.append({ u"filter"_s, matcher.toFilter() });
     HttpRequest get = request("GET", u"api/v2/alerts"_s);
     get.query.setQuery(QString::fromLatin1(formEncode(parameters)));
     const QString endpoint = describe();
@@ -269,47 +276,46 @@ void AlertmanagerClient::alertGroups(std::function<void(const AlertGroupsResult 
 {
     const QString endpoint = describe();
     m_endpoint->send(request("GET", u"api/v2/alerts/groups"_s), this,
-                     [endpoint, done = std::move(done)](const HttpResult &result) {
-                         done(parseGroups(result, endpoint));
-                     });
+        [endpoint, done = std::move(done)](
+            const HttpResult &result) { done(parseGroups(result, endpoint)); });
 }
 
 void AlertmanagerClient::checkConnection(std::function<void(const ServiceCheck &)> done)
 {
     const QString endpoint = describe();
-    m_endpoint->send(request("GET", u"api/v2/status"_s), this, [endpoint, done = std::move(done)](const HttpResult &result) {
-        ServiceCheck check;
-        check.endpoint = endpoint;
-        const std::optional<QJsonDocument> document = jsonBody(result, endpoint, false, &check.error);
-        if (document) {
-            const QJsonObject root = document->object();
-            check.version = root.value("versionInfo"_L1).toObject().value("version"_L1).toString();
-            const QString cluster = root.value("cluster"_L1).toObject().value("status"_L1).toString();
-            if (!root.value("versionInfo"_L1).isObject())
-                check.error = protocolError(endpoint, u"the status has no versionInfo"_s);
-            else
-                check.health = cluster.isEmpty() ? u"ready"_s : u"cluster "_s + cluster;
-        }
-        done(check);
-    });
+    m_endpoint->send(request("GET", u"api/v2/status"_s), this,
+        [endpoint, done = std::move(done)](const HttpResult &result) {
+            ServiceCheck check;
+            check.endpoint = endpoint;
+            const std::optional<QJsonDocument> document = jsonBody(result, endpoint, false, &check.error);
+            if (document) {
+                const QJsonObject root = document->object();
+                check.version = root.value("versionInfo"_L1).toObject().value("version"_L1).toString();
+                const QString cluster = root.value("cluster"_L1).toObject().value("status"_L1).toString();
+                if (!root.value("versionInfo"_L1).isObject())
+                    check.error = protocolError(endpoint, u"the status has no versionInfo"_s);
+                else
+                    check.health = cluster.isEmpty() ? u"ready"_s : u"cluster "_s + cluster;
+            }
+            done(check);
+        });
 }
 
-QList<AlertMatcher> AlertmanagerClient::suiteMatchers(const QString &nameSpace, const QStringList &podNames,
-                                                      const QString &appLabel)
+QList<AlertMatcher> AlertmanagerClient::suiteMatchers(
+    const QString &nameSpace, const QStringList &podNames, const QString &appLabel)
 {
-    QList<AlertMatcher> matchers{{u"namespace"_s, nameSpace, false, true}};
+    QList<AlertMatcher> matchers { { u"namespace"_s, nameSpace, false, true } };
     if (podNames.size() == 1)
-        matchers.append({u"pod"_s, podNames.first(), false, true});
+        matchers.append({ u"pod"_s, podNames.first(), false, true });
     else if (podNames.size() > 1)
-        matchers.append({u"pod"_s, PromQL::exactAlternation(podNames), true, true});
+        matchers.append({ u"pod"_s, PromQL::exactAlternation(podNames), true, true });
     else if (!appLabel.isEmpty())
-        matchers.append({u"app"_s, appLabel, false, true});
+        matchers.append({ u"app"_s, appLabel, false, true });
     return matchers;
 }
 
 void AlertmanagerClient::createSilence(const QList<AlertMatcher> &matchers, std::chrono::seconds duration,
-                                       const QString &createdBy, const QString &comment,
-                                       std::function<void(const SilenceCreated &)> done)
+    const QString &createdBy, const QString &comment, std::function<void(const SilenceCreated &)> done)
 {
     QString invalid;
     if (matchers.isEmpty())
@@ -328,18 +334,16 @@ void AlertmanagerClient::createSilence(const QList<AlertMatcher> &matchers, std:
     }
     QJsonArray jsonMatchers;
     for (const AlertMatcher &matcher : matchers) {
-        jsonMatchers.append(QJsonObject{{u"name"_s, matcher.name},
-                                        {u"value"_s, matcher.value},
-                                        {u"isRegex"_s, matcher.isRegex},
-                                        {u"isEqual"_s, matcher.isEqual}});
+        jsonMatchers.append(QJsonObject { { u"name"_s, matcher.name }, { u"value"_s, matcher.value },
+            { u"isRegex"_s, matcher.isRegex }, { u"isEqual"_s, matcher.isEqual } });
     }
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QJsonObject body{
-        {u"matchers"_s, jsonMatchers},
-        {u"startsAt"_s, rfc3339(now)},
-        {u"endsAt"_s, rfc3339(now.addSecs(duration.count()))},
-        {u"createdBy"_s, createdBy},
-        {u"comment"_s, comment},
+    const QJsonObject body {
+        { u"matchers"_s, jsonMatchers },
+        { u"startsAt"_s, rfc3339(now) },
+        { u"endsAt"_s, rfc3339(now.addSecs(duration.count())) },
+        { u"createdBy"_s, createdBy },
+        { u"comment"_s, comment },
     };
     HttpRequest post = request("POST", u"api/v2/silences"_s);
     post.contentType = "application/json";
@@ -359,9 +363,9 @@ void AlertmanagerClient::createSilence(const QList<AlertMatcher> &matchers, std:
 void AlertmanagerClient::silences(std::function<void(const SilencesResult &)> done)
 {
     const QString endpoint = describe();
-    m_endpoint->send(request("GET", u"api/v2/silences"_s), this, [endpoint, done = std::move(done)](const HttpResult &result) {
-        done(parseSilences(result, endpoint));
-    });
+    m_endpoint->send(request("GET", u"api/v2/silences"_s), this,
+        [endpoint, done = std::move(done)](
+            const HttpResult &result) { done(parseSilences(result, endpoint)); });
 }
 
 void AlertmanagerClient::expireSilence(const QString &id, std::function<void(const HttpError &)> done)
@@ -373,7 +377,8 @@ void AlertmanagerClient::expireSilence(const QString &id, std::function<void(con
     // Percent-encoded so an id can never address another path.
     const QString path = u"api/v2/silence/"_s + QString::fromLatin1(QUrl::toPercentEncoding(id));
     const QString endpoint = describe();
-    m_endpoint->send(request("DELETE", path), this, [endpoint, done = std::move(done)](const HttpResult &result) {
-        done(result.ok() ? HttpError{} : errorOf(result, endpoint));
-    });
+    m_endpoint->send(
+        request("DELETE", path), this, [endpoint, done = std::move(done)](const HttpResult &result) {
+            done(result.ok() ? HttpError {} : errorOf(result, endpoint));
+        });
 }

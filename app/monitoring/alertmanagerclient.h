@@ -100,12 +100,12 @@ public:
 
     // Matchers that silence one suite: its namespace and its pods (one: pod="x"; several:
     // pod=~"x|y"), or, without pods, the `app` label.
-    static QList<AlertMatcher> suiteMatchers(const QString &nameSpace, const QStringList &podNames,
-                                             const QString &appLabel = {});
+    static QList<AlertMatcher> suiteMatchers(
+        const QString &nameSpace, const QStringList &podNames, const QString &appLabel = {});
     // Creates a silence from now for `duration`. `createdBy` and `comment` are required by
     // Alertmanager; empty ones are reported without asking it.
-    void createSilence(const QList<AlertMatcher> &matchers, std::chrono::seconds duration, const QString &createdBy,
-                       const QString &comment, std::function<void(const SilenceCreated &)> done);
+    void createSilence(const QList<AlertMatcher> &matchers, std::chrono::seconds duration,
+        const QString &createdBy, const QString &comment, std::function<void(const SilenceCreated &)> done);
     void silences(std::function<void(const SilencesResult &)> done);
     void expireSilence(const QString &id, std::function<void(const HttpError &)> done);
 
@@ -118,5 +118,5 @@ private:
     HttpRequest request(const QByteArray &verb, const QString &path) const;
 
     std::shared_ptr<HttpEndpoint> m_endpoint;
-    std::chrono::milliseconds m_timeout{15000};
+    std::chrono::milliseconds m_timeout { 15000 };
 };

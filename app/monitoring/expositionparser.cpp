@@ -74,7 +74,7 @@ public:
     std::optional<QString> quoted(LineError *error)
     {
         if (peek() != '"') {
-            *error = {m_pos, u"expected '\"' to start a label value"_s};
+            *error = { m_pos, u"expected '\"' to start a label value"_s };
             return std::nullopt;
         }
         ++m_pos;
@@ -93,8 +93,9 @@ public:
                 else if (escaped == 'n')
                     value += '\n';
                 else {
-                    *error = {m_pos - 1, atEnd() ? u"label value ends in a lone backslash"_s
-                                                 : u"invalid escape \\%1 in label value"_s.arg(QChar::fromLatin1(escaped))};
+                    *error = { m_pos - 1,
+                        atEnd() ? u"label value ends in a lone backslash"_s
+                                : u"invalid escape \\%1 in label value"_s.arg(QChar::fromLatin1(escaped)) };
                     return std::nullopt;
                 }
                 ++m_pos;
@@ -103,7 +104,7 @@ public:
             value += c;
             ++m_pos;
         }
-        *error = {m_pos, u"label value is not closed with '\"'"_s};
+        *error = { m_pos, u"label value is not closed with '\"'"_s };
         return std::nullopt;
     }
 
@@ -136,7 +137,7 @@ QString unescapeHelp(QByteArrayView text)
     return QString::fromUtf8(out);
 }
 
-const QStringList knownTypes = {u"counter"_s, u"gauge"_s, u"histogram"_s, u"summary"_s, u"untyped"_s};
+const QStringList knownTypes = { u"counter"_s, u"gauge"_s, u"histogram"_s, u"summary"_s, u"untyped"_s };
 
 std::optional<LineError> parseComment(LineCursor &cursor, ExpositionResult &result)
 {
@@ -149,14 +150,14 @@ std::optional<LineError> parseComment(LineCursor &cursor, ExpositionResult &resu
     const qsizetype nameAt = cursor.pos();
     const QByteArrayView name = cursor.name();
     if (name.isEmpty())
-        return LineError{nameAt, u"%1 without a valid metric name"_s.arg(QString::fromLatin1(keyword))};
+        return LineError { nameAt, u"%1 without a valid metric name"_s.arg(QString::fromLatin1(keyword)) };
     if (!cursor.atEnd() && !isBlank(cursor.peek()))
-        return LineError{cursor.pos(), u"invalid character in metric name"_s};
+        return LineError { cursor.pos(), u"invalid character in metric name"_s };
     const QString family = QString::fromLatin1(name);
     cursor.skipBlanks();
     if (keyword == "HELP") {
         if (result.help.contains(family))
-            return LineError{nameAt, u"second HELP line for %1"_s.arg(family)};
+            return LineError { nameAt, u"second HELP line for %1"_s.arg(family) };
         result.help.insert(family, unescapeHelp(cursor.rest()));
         return std::nullopt;
     }
@@ -164,9 +165,9 @@ std::optional<LineError> parseComment(LineCursor &cursor, ExpositionResult &resu
     const QString type = QString::fromLatin1(cursor.token());
     cursor.skipBlanks();
     if (!knownTypes.contains(type) || !cursor.atEnd())
-        return LineError{typeAt, u"unknown metric type \"%1\""_s.arg(type.left(40))};
+        return LineError { typeAt, u"unknown metric type \"%1\""_s.arg(type.left(40)) };
     if (result.types.contains(family))
-        return LineError{nameAt, u"second TYPE line for %1"_s.arg(family)};
+        return LineError { nameAt, u"second TYPE line for %1"_s.arg(family) };
     result.types.insert(family, type);
     return std::nullopt;
 }
@@ -175,7 +176,7 @@ std::optional<LineError> parseSample(LineCursor &cursor, MetricSample *sample)
 {
     const QByteArrayView name = cursor.name();
     if (name.isEmpty())
-        return LineError{cursor.pos(), u"expected a metric name"_s};
+        return LineError { cursor.pos(), u"expected a metric name"_s };
     sample->name = QString::fromLatin1(name);
     cursor.skipBlanks();
     if (cursor.peek() == '{') {
@@ -189,11 +190,11 @@ std::optional<LineError> parseSample(LineCursor &cursor, MetricSample *sample)
             const qsizetype labelAt = cursor.pos();
             const QByteArrayView label = cursor.name();
             if (label.isEmpty() || label.contains(':'))
-                return LineError{labelAt, cursor.atEnd() ? u"labels are not closed with '}'"_s
-                                                         : u"expected a label name"_s};
+                return LineError { labelAt,
+                    cursor.atEnd() ? u"labels are not closed with '}'"_s : u"expected a label name"_s };
             cursor.skipBlanks();
             if (cursor.peek() != '=')
-                return LineError{cursor.pos(), u"expected '=' after label name"_s};
+                return LineError { cursor.pos(), u"expected '=' after label name"_s };
             cursor.advance();
             cursor.skipBlanks();
             LineError error;
@@ -202,7 +203,7 @@ std::optional<LineError> parseSample(LineCursor &cursor, MetricSample *sample)
                 return error;
             const QString labelName = QString::fromLatin1(label);
             if (sample->labels.contains(labelName))
-                return LineError{labelAt, u"duplicate label %1"_s.arg(labelName)};
+                return LineError { labelAt, u"duplicate label %1"_s.arg(labelName) };
             sample->labels.insert(labelName, *value);
             cursor.skipBlanks();
             if (cursor.peek() == ',') {
@@ -210,16 +211,16 @@ std::optional<LineError> parseSample(LineCursor &cursor, MetricSample *sample)
                 continue;
             }
             if (cursor.peek() != '}')
-                return LineError{cursor.pos(), u"expected ',' or '}' after label value"_s};
+                return LineError { cursor.pos(), u"expected ',' or '}' after label value"_s };
         }
     }
     cursor.skipBlanks();
     if (cursor.atEnd())
-        return LineError{cursor.pos(), u"missing value"_s};
+        return LineError { cursor.pos(), u"missing value"_s };
     const qsizetype valueAt = cursor.pos();
     const std::optional<double> value = parseExpositionValue(cursor.token());
     if (!value)
-        return LineError{valueAt, u"invalid value"_s};
+        return LineError { valueAt, u"invalid value"_s };
     sample->value = *value;
     cursor.skipBlanks();
     if (!cursor.atEnd()) {
@@ -228,11 +229,11 @@ std::optional<LineError> parseSample(LineCursor &cursor, MetricSample *sample)
         qint64 ms = 0;
         const auto [end, ec] = std::from_chars(stamp.data(), stamp.data() + stamp.size(), ms);
         if (ec != std::errc() || end != stamp.data() + stamp.size())
-            return LineError{stampAt, u"invalid timestamp"_s};
+            return LineError { stampAt, u"invalid timestamp"_s };
         sample->timestampMs = ms;
         cursor.skipBlanks();
         if (!cursor.atEnd())
-            return LineError{cursor.pos(), u"unexpected text after the timestamp"_s};
+            return LineError { cursor.pos(), u"unexpected text after the timestamp"_s };
     }
     return std::nullopt;
 }
@@ -285,7 +286,7 @@ ExpositionResult parseExposition(QByteArrayView text, const ExpositionLimits &li
     ExpositionResult result;
     auto report = [&](int line, qsizetype offset, const QString &message) {
         if (result.issues.size() < limits.maxIssues)
-            result.issues.append({line, int(offset) + 1, message});
+            result.issues.append({ line, int(offset) + 1, message });
         else
             ++result.droppedIssues;
     };
@@ -310,7 +311,8 @@ ExpositionResult parseExposition(QByteArrayView text, const ExpositionLimits &li
         if (line.endsWith('\r'))
             line.chop(1);
         if (line.size() > limits.maxLineBytes) {
-            report(lineNumber, limits.maxLineBytes, u"line longer than %1 bytes, skipped"_s.arg(limits.maxLineBytes));
+            report(lineNumber, limits.maxLineBytes,
+                u"line longer than %1 bytes, skipped"_s.arg(limits.maxLineBytes));
             continue;
         }
         LineCursor cursor(line);

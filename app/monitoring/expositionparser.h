@@ -27,7 +27,7 @@ struct MetricSample
 
 struct ExpositionIssue
 {
-    int line = 0;   // 1-based
+    int line = 0; // 1-based
     int column = 0; // 1-based, in bytes
     QString message;
 
@@ -46,7 +46,7 @@ struct ExpositionResult
 {
     QList<MetricSample> samples;
     QHash<QString, QString> types; // family name -> counter|gauge|histogram|summary|untyped
-    QHash<QString, QString> help;  // family name -> unescaped help text
+    QHash<QString, QString> help; // family name -> unescaped help text
     QList<ExpositionIssue> issues;
     qsizetype droppedIssues = 0;
     bool truncated = false; // a limit stopped parsing; samples hold what came before it

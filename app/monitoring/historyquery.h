@@ -29,7 +29,7 @@ public:
 
     // `podNames`: the suite's runs (pods, live or ended). `end` invalid: now.
     void fetch(const QString &nameSpace, const QStringList &podNames, std::chrono::seconds range,
-               const QDateTime &end, std::function<void(const SuiteHistory &)> done);
+        const QDateTime &end, std::function<void(const SuiteHistory &)> done);
 
 private:
     PrometheusClient *m_client;

@@ -13,7 +13,8 @@ MetricsScraper::MetricsScraper(std::shared_ptr<HttpEndpoint> endpoint, QObject *
     Q_ASSERT(m_endpoint);
 }
 
-ScrapeResult MetricsScraper::fromExposition(QByteArrayView text, const QDateTime &receivedAt, const QString &endpoint)
+ScrapeResult MetricsScraper::fromExposition(
+    QByteArrayView text, const QDateTime &receivedAt, const QString &endpoint)
 {
     ScrapeResult result;
     const ExpositionResult parsed = parseExposition(text);
@@ -42,7 +43,8 @@ ScrapeResult MetricsScraper::fromExposition(QByteArrayView text, const QDateTime
         if (sample.timestampMs && (!newestStamp || *sample.timestampMs > *newestStamp))
             newestStamp = sample.timestampMs;
     }
-    result.metrics.sampledAt = newestStamp ? QDateTime::fromMSecsSinceEpoch(*newestStamp, QTimeZone::UTC) : receivedAt;
+    result.metrics.sampledAt
+        = newestStamp ? QDateTime::fromMSecsSinceEpoch(*newestStamp, QTimeZone::UTC) : receivedAt;
     if (result.metrics.isEmpty() && !result.metrics.assertionsFailedTotal && !result.metrics.testsRunTotal) {
         result.error.kind = HttpError::Kind::Protocol;
         result.error.endpoint = endpoint;
@@ -65,7 +67,8 @@ void MetricsScraper::scrape(std::function<void(const ScrapeResult &)> done, cons
             ScrapeResult failed;
             failed.error = result.error;
             // Through the pod proxy the API server explains in a Status (unreachable pod, RBAC).
-            if (const KubeStatus status = parseKubeStatus(result.body); status.isStatus && !status.message.isEmpty()) {
+            if (const KubeStatus status = parseKubeStatus(result.body);
+                status.isStatus && !status.message.isEmpty()) {
                 failed.error.reason = status.reason;
                 failed.error.message = status.message;
             }

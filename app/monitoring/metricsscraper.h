@@ -16,10 +16,10 @@
 // ".../pods/specs-abc:9091/proxy/".
 struct ScrapeResult
 {
-    AssertMetrics metrics;             // sampledAt: the samples' timestamp, else receipt time
-    QList<ExpositionIssue> issues;     // lines that did not parse (skipped)
-    bool truncated = false;            // the body was over the parser's limits
-    HttpError error;                   // transport, or no runtime metrics in the answer
+    AssertMetrics metrics; // sampledAt: the samples' timestamp, else receipt time
+    QList<ExpositionIssue> issues; // lines that did not parse (skipped)
+    bool truncated = false; // the body was over the parser's limits
+    HttpError error; // transport, or no runtime metrics in the answer
 
     bool ok() const { return !error.isError(); }
 };
@@ -35,12 +35,14 @@ public:
     QString describe() const { return m_endpoint->describe(); }
 
     // GET `path`; `done` once on this object's thread, never after destruction.
-    void scrape(std::function<void(const ScrapeResult &)> done, const QString &path = QStringLiteral("metrics"));
+    void scrape(
+        std::function<void(const ScrapeResult &)> done, const QString &path = QStringLiteral("metrics"));
 
     // The runtime's metrics from exposition text (pure; for tests and other readers).
-    static ScrapeResult fromExposition(QByteArrayView text, const QDateTime &receivedAt, const QString &endpoint);
+    static ScrapeResult fromExposition(
+        QByteArrayView text, const QDateTime &receivedAt, const QString &endpoint);
 
 private:
     std::shared_ptr<HttpEndpoint> m_endpoint;
-    std::chrono::milliseconds m_timeout{10000};
+    std::chrono::milliseconds m_timeout { 10000 };
 };

@@ -35,7 +35,8 @@ std::optional<DiscoveredService> serviceFrom(const QJsonObject &object)
     service.nameSpace = metadata.value("namespace"_L1).toString();
     service.name = metadata.value("name"_L1).toString();
     service.port = chooseWebPort(object);
-    if (service.nameSpace.isEmpty() || service.name.isEmpty() || service.port.isEmpty() || service.port == "0"_L1)
+    if (service.nameSpace.isEmpty() || service.name.isEmpty() || service.port.isEmpty()
+        || service.port == "0"_L1)
         return std::nullopt;
     return service;
 }
@@ -44,7 +45,8 @@ QString statusMessage(const HttpResult &result)
 {
     // A Kubernetes Status says it best; else the transport's words.
     HttpError error = result.error;
-    if (const KubeStatus status = parseKubeStatus(result.body); status.isStatus && !status.message.isEmpty()) {
+    if (const KubeStatus status = parseKubeStatus(result.body);
+        status.isStatus && !status.message.isEmpty()) {
         error.message = status.message;
         error.reason = status.reason;
     }
@@ -81,8 +83,8 @@ QString MonitoringDiscovery::operatorLabel(Target target)
 
 QStringList MonitoringDiscovery::fallbackNames(Target target)
 {
-    return target == Target::Prometheus ? QStringList{u"prometheus-now"_s, u"prometheus-k8s"_s}
-                                        : QStringList{u"alertmanager-main"_s};
+    return target == Target::Prometheus ? QStringList { u"prometheus-now"_s, u"prometheus-k8s"_s }
+                                        : QStringList { u"alertmanager-main"_s };
 }
 
 void MonitoringDiscovery::find(Target target, std::function<void(const DiscoveryResult &)> done)
@@ -100,7 +102,8 @@ void MonitoringDiscovery::find(Target target, std::function<void(const Discovery
     list.timeoutMs = 15000;
     m_apiServer->send(list, this, [this, search](const HttpResult &result) {
         if (result.ok()) {
-            const QJsonArray items = QJsonDocument::fromJson(result.body).object().value("items"_L1).toArray();
+            const QJsonArray items
+                = QJsonDocument::fromJson(result.body).object().value("items"_L1).toArray();
             // Prefer the one in `monitoring` when there are several.
             std::optional<DiscoveredService> found;
             for (const QJsonValue &item : items) {
@@ -109,7 +112,7 @@ void MonitoringDiscovery::find(Target target, std::function<void(const Discovery
                     found = service;
             }
             if (found) {
-                search->done({*found, QString()});
+                search->done({ *found, QString() });
                 return;
             }
         } else {
@@ -125,7 +128,7 @@ void MonitoringDiscovery::tryNextName(const std::shared_ptr<Search> &search)
         QString error = u"not found: looked for "_s + search->lookedFor.join(u", "_s);
         if (!search->failures.isEmpty())
             error += u" (failed: "_s + search->failures.join(u"; "_s) + u')';
-        search->done({DiscoveredService(), error});
+        search->done({ DiscoveredService(), error });
         return;
     }
     const QString name = search->names.takeFirst();
@@ -138,7 +141,7 @@ void MonitoringDiscovery::tryNextName(const std::shared_ptr<Search> &search)
             const std::optional<DiscoveredService> service
                 = serviceFrom(QJsonDocument::fromJson(result.body).object());
             if (service) {
-                search->done({*service, QString()});
+                search->done({ *service, QString() });
                 return;
             }
             search->failures.append(search->lookedFor.last() + u" has no usable port"_s);

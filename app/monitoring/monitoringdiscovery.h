@@ -43,7 +43,7 @@ public:
     // `done` once, on this object's thread, never after destruction.
     void find(Target target, std::function<void(const DiscoveryResult &)> done);
 
-    static QString operatorLabel(Target target);     // "operated-prometheus"
+    static QString operatorLabel(Target target); // "operated-prometheus"
     static QStringList fallbackNames(Target target); // in namespace "monitoring"
 
 private:

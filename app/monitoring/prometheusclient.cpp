@@ -14,8 +14,8 @@ PrometheusClient::PrometheusClient(std::shared_ptr<HttpEndpoint> endpoint, QObje
     Q_ASSERT(m_endpoint);
 }
 
-HttpRequest PrometheusClient::queryRequest(const QString &path, const QList<QPair<QString, QString>> &parameters,
-                                           int timeoutMs)
+HttpRequest PrometheusClient::queryRequest(
+    const QString &path, const QList<QPair<QString, QString>> &parameters, int timeoutMs)
 {
     HttpRequest request;
     request.path = path;
@@ -31,8 +31,8 @@ HttpRequest PrometheusClient::queryRequest(const QString &path, const QList<QPai
     return request;
 }
 
-void PrometheusClient::sendQuery(const QString &path, const QList<QPair<QString, QString>> &parameters,
-                                 QueryCallback done)
+void PrometheusClient::sendQuery(
+    const QString &path, const QList<QPair<QString, QString>> &parameters, QueryCallback done)
 {
     const HttpRequest request = queryRequest(path, parameters, int(m_timeout.count()));
     const QString endpoint = m_endpoint->describe();
@@ -43,20 +43,20 @@ void PrometheusClient::sendQuery(const QString &path, const QList<QPair<QString,
 
 void PrometheusClient::query(const QString &promql, const QDateTime &at, QueryCallback done)
 {
-    QList<QPair<QString, QString>> parameters{{u"query"_s, promql}};
+    QList<QPair<QString, QString>> parameters { { u"query"_s, promql } };
     if (at.isValid())
-        parameters.append({u"time"_s, toPromTime(at)});
+        parameters.append({ u"time"_s, toPromTime(at) });
     sendQuery(u"api/v1/query"_s, parameters, std::move(done));
 }
 
 void PrometheusClient::queryRange(const QString &promql, const QDateTime &start, const QDateTime &end,
-                                  std::chrono::seconds step, QueryCallback done)
+    std::chrono::seconds step, QueryCallback done)
 {
-    const QList<QPair<QString, QString>> parameters{
-        {u"query"_s, promql},
-        {u"start"_s, toPromTime(start)},
-        {u"end"_s, toPromTime(end)},
-        {u"step"_s, QString::number(std::max<qint64>(1, step.count()))},
+    const QList<QPair<QString, QString>> parameters {
+        { u"query"_s, promql },
+        { u"start"_s, toPromTime(start) },
+        { u"end"_s, toPromTime(end) },
+        { u"step"_s, QString::number(std::max<qint64>(1, step.count())) },
     };
     sendQuery(u"api/v1/query_range"_s, parameters, std::move(done));
 }

@@ -32,18 +32,18 @@ public:
     // Instant query; `at` invalid = now (the server's clock).
     void query(const QString &promql, const QDateTime &at, QueryCallback done);
     void queryRange(const QString &promql, const QDateTime &start, const QDateTime &end,
-                    std::chrono::seconds step, QueryCallback done);
+        std::chrono::seconds step, QueryCallback done);
 
     // /-/ready then /api/v1/status/buildinfo: health and version, or what failed.
     void checkConnection(std::function<void(const ServiceCheck &)> done);
 
     // The request a query becomes (exposed for tests).
-    static HttpRequest queryRequest(const QString &path, const QList<QPair<QString, QString>> &parameters,
-                                    int timeoutMs);
+    static HttpRequest queryRequest(
+        const QString &path, const QList<QPair<QString, QString>> &parameters, int timeoutMs);
 
 private:
     void sendQuery(const QString &path, const QList<QPair<QString, QString>> &parameters, QueryCallback done);
 
     std::shared_ptr<HttpEndpoint> m_endpoint;
-    std::chrono::milliseconds m_timeout{15000};
+    std::chrono::milliseconds m_timeout { 15000 };
 };

@@ -189,7 +189,7 @@ PromQueryResult parsePromQueryResponse(const HttpResult &result, const QString &
                 double value = 0;
                 if (!parsePoint(points.at(p), &time, &value))
                     return fail(u"data.result[%1].values[%2]"_s.arg(i).arg(p));
-                series.points.append({time, value});
+                series.points.append({ time, value });
             }
             query.matrix.append(std::move(series));
         }

@@ -31,12 +31,12 @@ struct PromSeries
 
 struct PromQueryResult
 {
-    QString resultType;          // vector | matrix | scalar | string
-    QList<PromSample> vector;    // vector; a scalar is one sample without labels
-    QList<PromSeries> matrix;    // matrix
-    QString stringValue;         // string results
-    QStringList warnings;        // Prometheus' warnings (and infos), verbatim
-    HttpError error;             // errorType in reason, error in message
+    QString resultType; // vector | matrix | scalar | string
+    QList<PromSample> vector; // vector; a scalar is one sample without labels
+    QList<PromSeries> matrix; // matrix
+    QString stringValue; // string results
+    QStringList warnings; // Prometheus' warnings (and infos), verbatim
+    HttpError error; // errorType in reason, error in message
 
     bool ok() const { return !error.isError(); }
 };

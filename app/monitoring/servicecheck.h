@@ -9,9 +9,9 @@
 struct ServiceCheck
 {
     QString endpoint; // HttpEndpoint::describe(), no secrets
-    QString version;  // "2.53.3"; empty when unknown
-    QString health;   // "ready", "cluster ready", "not ready: Service Unavailable"
-    HttpError error;  // kind None when the service answered and is ready
+    QString version; // "2.53.3"; empty when unknown
+    QString health; // "ready", "cluster ready", "not ready: Service Unavailable"
+    HttpError error; // kind None when the service answered and is ready
 
     bool ok() const { return !error.isError(); }
     // "Prometheus 2.53.3, ready" or the error's text.

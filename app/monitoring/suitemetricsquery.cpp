@@ -97,9 +97,14 @@ SuiteMetricsSnapshot combine(const PendingSnapshot &pending)
 
 const QStringList &SuiteMetricsQuery::metricNames()
 {
-    static const QStringList names{
-        u"assertions_failed"_s,     u"assertions_failed_total"_s, u"tests_run"_s,         u"tests_run_total"_s,
-        u"test_suites_run"_s,       u"test_suites_run_total"_s,   u"assert_files_seen"_s,
+    static const QStringList names {
+        u"assertions_failed"_s,
+        u"assertions_failed_total"_s,
+        u"tests_run"_s,
+        u"tests_run_total"_s,
+        u"test_suites_run"_s,
+        u"test_suites_run_total"_s,
+        u"assert_files_seen"_s,
     };
     return names;
 }
@@ -136,7 +141,8 @@ QString SuiteMetricsQuery::valuesQuery() const
 QString SuiteMetricsQuery::timestampsQuery() const
 {
     // timestamp() drops __name__; keep it as another label so the series stay distinct.
-    return u"timestamp(label_replace("_s + valuesQuery() + u", \"kassert_metric\", \"$1\", \"__name__\", \"(.+)\"))"_s;
+    return u"timestamp(label_replace("_s + valuesQuery()
+        + u", \"kassert_metric\", \"$1\", \"__name__\", \"(.+)\"))"_s;
 }
 
 QString SuiteMetricsQuery::healthQuery() const
@@ -157,10 +163,11 @@ void SuiteMetricsQuery::fetch(std::function<void(const SuiteMetricsSnapshot &)> 
         pending->values = result;
         finishWhenComplete();
     });
-    m_client->query(timestampsQuery(), QDateTime(), [pending, finishWhenComplete](const PromQueryResult &result) {
-        pending->timestamps = result;
-        finishWhenComplete();
-    });
+    m_client->query(
+        timestampsQuery(), QDateTime(), [pending, finishWhenComplete](const PromQueryResult &result) {
+            pending->timestamps = result;
+            finishWhenComplete();
+        });
     m_client->query(healthQuery(), QDateTime(), [pending, finishWhenComplete](const PromQueryResult &result) {
         pending->health = result;
         finishWhenComplete();

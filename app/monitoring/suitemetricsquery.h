@@ -24,9 +24,9 @@ class PrometheusClient;
 struct SuiteMetricsSnapshot
 {
     QHash<QString, AssertMetrics> seriesByPod; // "namespace/pod" -> metrics
-    QHash<QString, bool> targetUp;             // same keys, from `up`; absent: unknown
-    QStringList warnings;                      // Prometheus' warnings; a failed `up` query
-    HttpError error;                           // the values could not be read
+    QHash<QString, bool> targetUp; // same keys, from `up`; absent: unknown
+    QStringList warnings; // Prometheus' warnings; a failed `up` query
+    HttpError error; // the values could not be read
 
     bool ok() const { return !error.isError(); }
 };

@@ -19,16 +19,17 @@ namespace {
 
 Response json(const QByteArray &body, int status = 200)
 {
-    return Response{status, "application/json", body, {}, false, false, -1};
+    return Response { status, "application/json", body, {}, false, false, -1 };
 }
 
-template<typename T, typename Call>
-T await(Call call)
+template<typename T, typename Call> T await(Call call)
 {
     std::optional<T> got;
     call([&](const T &value) { got = value; });
-    [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000); }();
-    return got.value_or(T{});
+    [&] {
+        QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
+    }();
+    return got.value_or(T {});
 }
 
 } // namespace
@@ -50,7 +51,8 @@ private slots:
     {
         m_server = std::make_unique<TestHttpServer>();
         QVERIFY(m_server->start());
-        m_client = std::make_unique<AlertmanagerClient>(std::make_shared<DirectEndpoint>(QUrl(m_server->baseUrl())));
+        m_client = std::make_unique<AlertmanagerClient>(
+            std::make_shared<DirectEndpoint>(QUrl(m_server->baseUrl())));
         m_client->setTimeout(2s);
     }
 
@@ -71,7 +73,7 @@ private slots:
         QVERIFY(first.silencedBy.isEmpty());
         const SuiteAlert second = result.alerts.at(1);
         QCOMPARE(second.state, "suppressed");
-        QCOMPARE(second.silencedBy, QStringList{"0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"});
+        QCOMPARE(second.silencedBy, QStringList { "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0" });
         QVERIFY(second.annotations.isEmpty());
     }
 
@@ -79,15 +81,16 @@ private slots:
     {
         m_server->setResponse(json("[]"));
         AlertQuery query;
-        query.filter = {{"alertname", "KubernetesAssertFailed", false, true}, {"pod", "a+b|c", true, true},
-                        {"namespace", "kube-\"system", false, false}};
+        query.filter = { { "alertname", "KubernetesAssertFailed", false, true },
+            { "pod", "a+b|c", true, true }, { "namespace", "kube-\"system", false, false } };
         query.inhibited = false;
         QVERIFY(alerts(query).ok());
         const TestHttpServer::Request seen = m_server->requests().value(0);
         QCOMPARE(seen.path, "/api/v2/alerts");
         const QUrlQuery sent(QString::fromLatin1(seen.rawQuery).replace('+', ' '));
         QCOMPARE(sent.allQueryItemValues("filter", QUrl::FullyDecoded),
-                 (QStringList{"alertname=\"KubernetesAssertFailed\"", "pod=~\"a+b|c\"", "namespace!=\"kube-\\\"system\""}));
+            (QStringList { "alertname=\"KubernetesAssertFailed\"", "pod=~\"a+b|c\"",
+                "namespace!=\"kube-\\\"system\"" }));
         QCOMPARE(sent.queryItemValue("inhibited"), "false");
         QCOMPARE(sent.queryItemValue("active"), "true");
     }
@@ -95,7 +98,8 @@ private slots:
     void groups()
     {
         m_server->setResponse(json(monitoringData("am-groups.json")));
-        const AlertGroupsResult result = await<AlertGroupsResult>([&](auto done) { m_client->alertGroups(done); });
+        const AlertGroupsResult result
+            = await<AlertGroupsResult>([&](auto done) { m_client->alertGroups(done); });
         QVERIFY2(result.ok(), qPrintable(result.error.toString()));
         QCOMPARE(result.groups.size(), 1);
         QCOMPARE(result.groups.first().receiver, "null");
@@ -125,13 +129,15 @@ private slots:
     void createSilenceForSuite()
     {
         m_server->setResponse(json("{\"silenceID\":\"7f2b1c3d-aaaa-bbbb-cccc-000000000001\"}"));
-        const QList<AlertMatcher> matchers
-            = AlertmanagerClient::suiteMatchers("shop", {"checkout-7d9f8b6c5d-x2x4q", "checkout-7d9f8b6c5d-zz9k2"});
+        const QList<AlertMatcher> matchers = AlertmanagerClient::suiteMatchers(
+            "shop", { "checkout-7d9f8b6c5d-x2x4q", "checkout-7d9f8b6c5d-zz9k2" });
         QCOMPARE(matchers.size(), 2);
-        QCOMPARE(matchers.at(1).toFilter(), "pod=~\"checkout\\\\-7d9f8b6c5d\\\\-x2x4q|checkout\\\\-7d9f8b6c5d\\\\-zz9k2\"");
+        QCOMPARE(matchers.at(1).toFilter(),
+            "pod=~\"checkout\\\\-7d9f8b6c5d\\\\-x2x4q|checkout\\\\-7d9f8b6c5d\\\\-zz9k2\"");
         const QDateTime before = QDateTime::currentDateTimeUtc();
-        const SilenceCreated created = await<SilenceCreated>(
-            [&](auto done) { m_client->createSilence(matchers, 2h, "dev@example.com", "flaky, looking at it", done); });
+        const SilenceCreated created = await<SilenceCreated>([&](auto done) {
+            m_client->createSilence(matchers, 2h, "dev@example.com", "flaky, looking at it", done);
+        });
         QVERIFY2(created.ok(), qPrintable(created.error.toString()));
         QCOMPARE(created.id, "7f2b1c3d-aaaa-bbbb-cccc-000000000001");
 
@@ -149,7 +155,8 @@ private slots:
         QCOMPARE(sentMatchers.at(0).toObject().value("isRegex").toBool(), false);
         QCOMPARE(sentMatchers.at(1).toObject().value("isRegex").toBool(), true);
         QCOMPARE(sentMatchers.at(1).toObject().value("isEqual").toBool(), true);
-        const QDateTime startsAt = QDateTime::fromString(body.value("startsAt").toString(), Qt::ISODateWithMs);
+        const QDateTime startsAt
+            = QDateTime::fromString(body.value("startsAt").toString(), Qt::ISODateWithMs);
         const QDateTime endsAt = QDateTime::fromString(body.value("endsAt").toString(), Qt::ISODateWithMs);
         QVERIFY(startsAt >= before.addSecs(-1));
         QCOMPARE(startsAt.secsTo(endsAt), 7200);
@@ -157,7 +164,7 @@ private slots:
 
     void suiteMatcherVariants()
     {
-        QCOMPARE(AlertmanagerClient::suiteMatchers("shop", {"p"}).at(1).toFilter(), "pod=\"p\"");
+        QCOMPARE(AlertmanagerClient::suiteMatchers("shop", { "p" }).at(1).toFilter(), "pod=\"p\"");
         const QList<AlertMatcher> byApp = AlertmanagerClient::suiteMatchers("shop", {}, "checkout");
         QCOMPARE(byApp.at(1).toFilter(), "app=\"checkout\"");
         QCOMPARE(AlertmanagerClient::suiteMatchers("shop", {}).size(), 1);
@@ -170,10 +177,18 @@ private slots:
         QTest::addColumn<QString>("creator");
         QTest::addColumn<QString>("comment");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no matchers") << true << qint64(60) << "me" << "c" << "a silence needs at least one matcher";
-        QTest::newRow("zero duration") << false << qint64(0) << "me" << "c" << "a silence needs a positive duration";
-        QTest::newRow("no creator") << false << qint64(60) << " " << "c" << "a silence needs a creator";
-        QTest::newRow("no comment") << false << qint64(60) << "me" << "" << "a silence needs a comment";
+        QTest::newRow("no matchers") << true << qint64(60) << "me"
+                                     << "c"
+                                     << "a silence needs at least one matcher";
+        QTest::newRow("zero duration") << false << qint64(0) << "me"
+                                       << "c"
+                                       << "a silence needs a positive duration";
+        QTest::newRow("no creator") << false << qint64(60) << " "
+                                    << "c"
+                                    << "a silence needs a creator";
+        QTest::newRow("no comment") << false << qint64(60) << "me"
+                                    << ""
+                                    << "a silence needs a comment";
     }
 
     void invalidSilencesAreRefusedLocally()
@@ -183,7 +198,8 @@ private slots:
         QFETCH(QString, creator);
         QFETCH(QString, comment);
         QFETCH(QString, message);
-        const QList<AlertMatcher> matchers = noMatchers ? QList<AlertMatcher>{} : AlertmanagerClient::suiteMatchers("shop", {"p"});
+        const QList<AlertMatcher> matchers
+            = noMatchers ? QList<AlertMatcher> {} : AlertmanagerClient::suiteMatchers("shop", { "p" });
         const SilenceCreated created = await<SilenceCreated>([&](auto done) {
             m_client->createSilence(matchers, std::chrono::seconds(seconds), creator, comment, done);
         });
@@ -196,12 +212,17 @@ private slots:
         QTest::addColumn<int>("status");
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("message");
-        QTest::newRow("json string") << 400 << QByteArray("\"silence invalid: invalid label matcher 0: invalid label name \\\"\\\"\"\n")
-                                     << "silence invalid: invalid label matcher 0: invalid label name \"\"";
-        QTest::newRow("swagger validation") << 422 << QByteArray("{\"code\":602,\"message\":\"createdBy in body is required\"}")
-                                            << "createdBy in body is required";
-        QTest::newRow("plain text") << 500 << QByteArray("failed to create silence\n") << "failed to create silence";
-        QTest::newRow("not found") << 404 << QByteArray("\"silence 123 not found\"") << "silence 123 not found";
+        QTest::newRow("json string")
+            << 400
+            << QByteArray("\"silence invalid: invalid label matcher 0: invalid label name \\\"\\\"\"\n")
+            << "silence invalid: invalid label matcher 0: invalid label name \"\"";
+        QTest::newRow("swagger validation")
+            << 422 << QByteArray("{\"code\":602,\"message\":\"createdBy in body is required\"}")
+            << "createdBy in body is required";
+        QTest::newRow("plain text") << 500 << QByteArray("failed to create silence\n")
+                                    << "failed to create silence";
+        QTest::newRow("not found") << 404 << QByteArray("\"silence 123 not found\"")
+                                   << "silence 123 not found";
     }
 
     void plainStringErrors()
@@ -209,9 +230,10 @@ private slots:
         QFETCH(int, status);
         QFETCH(QByteArray, body);
         QFETCH(QString, message);
-        m_server->setResponse(Response{status, "application/json", body, {}, false, false, -1});
-        const SilenceCreated created = await<SilenceCreated>(
-            [&](auto done) { m_client->createSilence(AlertmanagerClient::suiteMatchers("shop", {"p"}), 1h, "me", "c", done); });
+        m_server->setResponse(Response { status, "application/json", body, {}, false, false, -1 });
+        const SilenceCreated created = await<SilenceCreated>([&](auto done) {
+            m_client->createSilence(AlertmanagerClient::suiteMatchers("shop", { "p" }), 1h, "me", "c", done);
+        });
         QCOMPARE(created.error.kind, HttpError::Kind::Http);
         QCOMPARE(created.error.httpStatus, status);
         QCOMPARE(created.error.message, message);
@@ -223,7 +245,7 @@ private slots:
     {
         m_server->setHandler([](const TestHttpServer::Request &request) {
             if (request.method == "DELETE")
-                return Response{200, "application/json", {}, {}, false, false, -1};
+                return Response { 200, "application/json", {}, {}, false, false, -1 };
             return json(monitoringData("am-silences.json"));
         });
         const SilencesResult result = await<SilencesResult>([&](auto done) { m_client->silences(done); });
@@ -237,15 +259,18 @@ private slots:
         QVERIFY(silence.matchers.at(1).isRegex);
         QCOMPARE(silence.startsAt.secsTo(silence.endsAt), 7200);
 
-        const HttpError expired = await<HttpError>([&](auto done) { m_client->expireSilence(silence.id, done); });
+        const HttpError expired
+            = await<HttpError>([&](auto done) { m_client->expireSilence(silence.id, done); });
         QVERIFY(!expired.isError());
         QCOMPARE(m_server->requests().last().method, "DELETE");
         QCOMPARE(m_server->requests().last().path, "/api/v2/silence/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0");
 
         // A hostile id cannot leave the silence path.
-        QVERIFY(!await<HttpError>([&](auto done) { m_client->expireSilence("../../-/quit", done); }).isError());
+        QVERIFY(
+            !await<HttpError>([&](auto done) { m_client->expireSilence("../../-/quit", done); }).isError());
         QCOMPARE(m_server->requests().last().target, "/api/v2/silence/..%2F..%2F-%2Fquit");
-        QCOMPARE(await<HttpError>([&](auto done) { m_client->expireSilence("", done); }).message, "no silence id");
+        QCOMPARE(
+            await<HttpError>([&](auto done) { m_client->expireSilence("", done); }).message, "no silence id");
     }
 
     void hostileBodies_data()
@@ -258,11 +283,15 @@ private slots:
         QTest::newRow("alert not object") << QByteArray("[1]") << "alerts[0]: expected an object";
         QTest::newRow("numeric labels") << QByteArray("[{\"labels\":{\"pod\":1}}]") << "alerts[0].labels";
         QTest::newRow("labels array") << QByteArray("[{\"labels\":[]}]") << "alerts[0].labels";
-        QTest::newRow("annotations") << QByteArray("[{\"labels\":{},\"annotations\":\"x\"}]") << "alerts[0].annotations";
-        QTest::newRow("startsAt number") << QByteArray("[{\"labels\":{},\"startsAt\":5}]") << "alerts[0].startsAt";
-        QTest::newRow("status string") << QByteArray("[{\"labels\":{},\"status\":\"active\"}]") << "alerts[0].status";
-        QTest::newRow("silencedBy string") << QByteArray("[{\"labels\":{},\"status\":{\"silencedBy\":\"x\"}}]")
-                                           << "alerts[0].status.silencedBy";
+        QTest::newRow("annotations") << QByteArray("[{\"labels\":{},\"annotations\":\"x\"}]")
+                                     << "alerts[0].annotations";
+        QTest::newRow("startsAt number")
+            << QByteArray("[{\"labels\":{},\"startsAt\":5}]") << "alerts[0].startsAt";
+        QTest::newRow("status string")
+            << QByteArray("[{\"labels\":{},\"status\":\"active\"}]") << "alerts[0].status";
+        QTest::newRow("silencedBy string")
+            << QByteArray("[{\"labels\":{},\"status\":{\"silencedBy\":\"x\"}}]")
+            << "alerts[0].status.silencedBy";
     }
 
     void hostileBodies()
@@ -282,8 +311,8 @@ private slots:
     {
         QByteArray body = "[";
         for (int i = 0; i < 5000; ++i)
-            body += "{\"labels\":{\"alertname\":\"KubernetesAssertFailed\",\"namespace\":\"ns\",\"pod\":\"p" + QByteArray::number(i)
-                + "\"},\"status\":{\"state\":\"active\",\"silencedBy\":[]}},";
+            body += "{\"labels\":{\"alertname\":\"KubernetesAssertFailed\",\"namespace\":\"ns\",\"pod\":\"p"
+                + QByteArray::number(i) + "\"},\"status\":{\"state\":\"active\",\"silencedBy\":[]}},";
         body.chop(1);
         body += "]";
         m_server->setResponse(json(body));

@@ -19,8 +19,10 @@ class TestDirectEndpoint : public QObject
     {
         std::optional<HttpResult> got;
         endpoint.send(request, this, [&](const HttpResult &result) { got = result; });
-        [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000); }();
-        return got.value_or(HttpResult{});
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
+        }();
+        return got.value_or(HttpResult {});
     }
 
     HttpRequest get(const QString &path, int timeoutMs = 10000)
@@ -44,8 +46,9 @@ private slots:
         HttpRequest request = get("api/v1/query");
         request.query.setQuery("query=up%2B1");
         QCOMPARE(endpoint.urlFor(request).toString(QUrl::FullyEncoded),
-                 "https://example.test:8443/prefix/proxy/api/v1/query?query=up%2B1");
-        QCOMPARE(endpoint.urlFor(get("/-/ready")).toString(), "https://example.test:8443/prefix/proxy/-/ready");
+            "https://example.test:8443/prefix/proxy/api/v1/query?query=up%2B1");
+        QCOMPARE(
+            endpoint.urlFor(get("/-/ready")).toString(), "https://example.test:8443/prefix/proxy/-/ready");
         DirectEndpoint noSlash(QUrl("http://127.0.0.1:9090"));
         QCOMPARE(noSlash.urlFor(get("api/v2/alerts")).toString(), "http://127.0.0.1:9090/api/v2/alerts");
         DirectEndpoint withUser(QUrl("http://user:pw@127.0.0.1:9090/x?secret=1"));
@@ -54,7 +57,8 @@ private slots:
 
     void successCarriesBodyStatusAndHeaders()
     {
-        m_server->setResponse({200, "application/json", "{\"ok\":true}", {{"X-Test", "yes"}}, false, false, -1});
+        m_server->setResponse(
+            { 200, "application/json", "{\"ok\":true}", { { "X-Test", "yes" } }, false, false, -1 });
         DirectEndpoint endpoint(QUrl(m_server->baseUrl()));
         const HttpResult result = exchange(endpoint, get("api/v1/status/buildinfo"));
         QVERIFY2(result.ok(), qPrintable(result.error.toString()));
@@ -69,7 +73,7 @@ private slots:
 
     void postSendsBodyAndContentType()
     {
-        m_server->setResponse({200, "application/json", "{}", {}, false, false, -1});
+        m_server->setResponse({ 200, "application/json", "{}", {}, false, false, -1 });
         DirectEndpoint endpoint(QUrl(m_server->baseUrl()));
         HttpRequest request = get("api/v2/silences");
         request.verb = "POST";
@@ -85,7 +89,7 @@ private slots:
     void httpErrorKeepsStatusAndSanitizedBody()
     {
         QByteArray body = "<html>\n<title>502 Bad Gateway</title>\x01\x02" + QByteArray(500, 'x') + "</html>";
-        m_server->setResponse({502, "text/html", body, {}, false, false, -1});
+        m_server->setResponse({ 502, "text/html", body, {}, false, false, -1 });
         DirectEndpoint endpoint(QUrl(m_server->baseUrl()));
         const HttpResult result = exchange(endpoint, get("api/v1/query"));
         QCOMPARE(result.error.kind, HttpError::Kind::Http);
@@ -94,8 +98,9 @@ private slots:
         QVERIFY(result.error.message.startsWith("<html> <title>502 Bad Gateway</title>??xxx"));
         QVERIFY(result.error.message.size() <= 201);
         QVERIFY(!result.error.message.contains('\n'));
-        QVERIFY2(result.error.toString().startsWith(QString::fromLatin1(m_server->baseUrl().chopped(1)) + ": 502"),
-                 qPrintable(result.error.toString()));
+        QVERIFY2(
+            result.error.toString().startsWith(QString::fromLatin1(m_server->baseUrl().chopped(1)) + ": 502"),
+            qPrintable(result.error.toString()));
     }
 
     void bearerTokenIsSentButNeverShown()
@@ -103,7 +108,8 @@ private slots:
         const QByteArray token = "s3cr3t-t0ken-value";
         m_server->setHandler([](const TestHttpServer::Request &request) {
             // A hostile or careless proxy echoing the credentials back.
-            return Response{401, "text/plain", "denied for " + request.header("Authorization"), {}, false, false, -1};
+            return Response { 401, "text/plain", "denied for " + request.header("Authorization"), {}, false,
+                false, -1 };
         });
         DirectEndpoint::Options options;
         options.bearerToken = token;
@@ -118,7 +124,8 @@ private slots:
 
     void responseOverTheCapIsAnError()
     {
-        m_server->setResponse({200, "application/json", QByteArray(3 * 1024 * 1024, 'a'), {}, false, false, -1});
+        m_server->setResponse(
+            { 200, "application/json", QByteArray(3 * 1024 * 1024, 'a'), {}, false, false, -1 });
         DirectEndpoint::Options options;
         options.maxResponseBytes = 1024 * 1024;
         DirectEndpoint endpoint(QUrl(m_server->baseUrl()), options);
@@ -141,7 +148,7 @@ private slots:
 
     void droppedConnection()
     {
-        m_server->setResponse({200, {}, {}, {}, false, true, -1});
+        m_server->setResponse({ 200, {}, {}, {}, false, true, -1 });
         DirectEndpoint endpoint(QUrl(m_server->baseUrl()));
         const HttpResult result = exchange(endpoint, get("api/v1/query"));
         QCOMPARE(result.error.kind, HttpError::Kind::Network);
@@ -149,7 +156,7 @@ private slots:
 
     void truncatedBodyIsAnError()
     {
-        m_server->setResponse({200, "application/json", "{\"status\":\"succ", {}, false, false, 5000});
+        m_server->setResponse({ 200, "application/json", "{\"status\":\"succ", {}, false, false, 5000 });
         DirectEndpoint endpoint(QUrl(m_server->baseUrl()));
         const HttpResult result = exchange(endpoint, get("api/v1/query"));
         QVERIFY(result.error.isError());
@@ -157,7 +164,7 @@ private slots:
 
     void silentServerTimesOut()
     {
-        m_server->setResponse({200, {}, {}, {}, true, false, -1});
+        m_server->setResponse({ 200, {}, {}, {}, true, false, -1 });
         DirectEndpoint endpoint(QUrl(m_server->baseUrl()));
         const HttpResult result = exchange(endpoint, get("api/v1/query", 300));
         QCOMPARE(result.error.kind, HttpError::Kind::Timeout);
@@ -165,7 +172,7 @@ private slots:
 
     void destroyedContextIsNeverCalled()
     {
-        m_server->setResponse({200, {}, {}, {}, true, false, -1});
+        m_server->setResponse({ 200, {}, {}, {}, true, false, -1 });
         DirectEndpoint endpoint(QUrl(m_server->baseUrl()));
         bool called = false;
         auto context = std::make_unique<QObject>();

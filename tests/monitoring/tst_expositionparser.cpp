@@ -45,7 +45,8 @@ private slots:
         QCOMPARE(valueOf(result, "assert_files_seen"), 3.0);
         QCOMPARE(result.types.value("assertions_failed"), "gauge");
         QCOMPARE(result.types.value("tests_run_total"), "counter");
-        QCOMPARE(result.help.value("assertions_failed_total"), "inc'd for every onTestResult numFailingTests");
+        QCOMPARE(
+            result.help.value("assertions_failed_total"), "inc'd for every onTestResult numFailingTests");
         QVERIFY(result.samples.first().labels.isEmpty());
         QVERIFY(!result.samples.first().timestampMs);
     }
@@ -91,7 +92,7 @@ private slots:
         QCOMPARE(valueOf(result, "test_suites_run_total"), 9.0);
         QCOMPARE(result.types.value("tests_run"), QString()); // the bogus TYPE is not taken
         QCOMPARE(result.issues.size(), 5);
-        const QList<QPair<int, int>> expected = {{3, 12}, {4, 24}, {6, 21}, {7, 1}, {8, 18}};
+        const QList<QPair<int, int>> expected = { { 3, 12 }, { 4, 24 }, { 6, 21 }, { 7, 1 }, { 8, 18 } };
         for (qsizetype i = 0; i < expected.size(); ++i) {
             QCOMPARE(result.issues.at(i).line, expected.at(i).first);
             QCOMPARE(result.issues.at(i).column, expected.at(i).second);
@@ -129,7 +130,8 @@ private slots:
         QTest::addColumn<QByteArray>("line");
         QTest::addColumn<QString>("message");
         QTest::newRow("no value") << QByteArray("tests_run") << "missing value";
-        QTest::newRow("truncated labels") << QByteArray("m{a=\"1\"") << "expected ',' or '}' after label value";
+        QTest::newRow("truncated labels")
+            << QByteArray("m{a=\"1\"") << "expected ',' or '}' after label value";
         QTest::newRow("unclosed value") << QByteArray("m{a=\"1} 2") << "label value is not closed with '\"'";
         QTest::newRow("lone backslash") << QByteArray("m{a=\"1\\") << "label value ends in a lone backslash";
         QTest::newRow("unquoted value") << QByteArray("m{a=1} 2") << "expected '\"' to start a label value";
@@ -143,7 +145,8 @@ private slots:
         QTest::newRow("float timestamp") << QByteArray("m 1 1.5") << "invalid timestamp";
         QTest::newRow("trailing text") << QByteArray("m 1 2 3") << "unexpected text after the timestamp";
         QTest::newRow("help without name") << QByteArray("# HELP") << "HELP without a valid metric name";
-        QTest::newRow("type trailing") << QByteArray("# TYPE m gauge extra") << "unknown metric type \"gauge\"";
+        QTest::newRow("type trailing")
+            << QByteArray("# TYPE m gauge extra") << "unknown metric type \"gauge\"";
         QTest::newRow("binary") << QByteArray("\x01\x02\xff", 3) << "expected a metric name";
     }
 
@@ -247,7 +250,8 @@ private slots:
 
     void duplicateMetadataIsReported()
     {
-        const ExpositionResult result = parseExposition("# TYPE m gauge\n# TYPE m counter\n# HELP m a\n# HELP m b\nm 1\n");
+        const ExpositionResult result
+            = parseExposition("# TYPE m gauge\n# TYPE m counter\n# HELP m a\n# HELP m b\nm 1\n");
         QCOMPARE(result.issues.size(), 2);
         QCOMPARE(result.types.value("m"), "gauge");
         QCOMPARE(result.help.value("m"), "a");

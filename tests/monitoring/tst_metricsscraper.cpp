@@ -20,8 +20,10 @@ class TestMetricsScraper : public QObject
         MetricsScraper scraper(std::make_shared<DirectEndpoint>(QUrl(baseUrl), options));
         std::optional<ScrapeResult> got;
         scraper.scrape([&](const ScrapeResult &result) { got = result; });
-        [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000); }();
-        return got.value_or(ScrapeResult{});
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
+        }();
+        return got.value_or(ScrapeResult {});
     }
 
 private slots:
@@ -46,8 +48,8 @@ private slots:
 
     void legacyRuntime()
     {
-        const ScrapeResult result
-            = MetricsScraper::fromExposition(monitoringData("runtime-legacy-counters.txt"), QDateTime::currentDateTimeUtc(), "x");
+        const ScrapeResult result = MetricsScraper::fromExposition(
+            monitoringData("runtime-legacy-counters.txt"), QDateTime::currentDateTimeUtc(), "x");
         QVERIFY(result.ok());
         QCOMPARE(result.metrics.assertionsFailed, 2.0);
         QVERIFY(!result.metrics.testsRun);
@@ -56,15 +58,16 @@ private slots:
 
     void sampleTimestampsWin()
     {
-        const ScrapeResult result = MetricsScraper::fromExposition(
-            "assertions_failed 0 1714557600000\ntests_run 3 1714557601500\n", QDateTime::currentDateTimeUtc(), "x");
+        const ScrapeResult result
+            = MetricsScraper::fromExposition("assertions_failed 0 1714557600000\ntests_run 3 1714557601500\n",
+                QDateTime::currentDateTimeUtc(), "x");
         QCOMPARE(result.metrics.sampledAt.toMSecsSinceEpoch(), Q_INT64_C(1714557601500));
     }
 
     void badLinesAreIssuesNotFailures()
     {
-        const ScrapeResult result = MetricsScraper::fromExposition(monitoringData("runtime-mixed-bad.txt"),
-                                                                   QDateTime::currentDateTimeUtc(), "x");
+        const ScrapeResult result = MetricsScraper::fromExposition(
+            monitoringData("runtime-mixed-bad.txt"), QDateTime::currentDateTimeUtc(), "x");
         QVERIFY(result.ok());
         QCOMPARE(result.issues.size(), 5);
         QCOMPARE(result.metrics.assertionsFailed, 1.0);
@@ -75,7 +78,8 @@ private slots:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("message");
-        QTest::newRow("html") << monitoringData("proxy-bad-gateway.html") << "not Prometheus text: line 1, column 1";
+        QTest::newRow("html") << monitoringData("proxy-bad-gateway.html")
+                              << "not Prometheus text: line 1, column 1";
         QTest::newRow("empty") << QByteArray() << "no Kubernetes Assert metrics in the answer (0 samples)";
         QTest::newRow("other exporter") << QByteArray("# TYPE go_goroutines gauge\ngo_goroutines 12\n")
                                         << "no Kubernetes Assert metrics in the answer (1 samples)";
@@ -88,7 +92,7 @@ private slots:
         QFETCH(QString, message);
         TestHttpServer server;
         QVERIFY(server.start());
-        server.setResponse(Response{200, "text/plain", body, {}, false, false, -1});
+        server.setResponse(Response { 200, "text/plain", body, {}, false, false, -1 });
         const ScrapeResult result = scrape(server.baseUrl());
         QCOMPARE(result.error.kind, HttpError::Kind::Protocol);
         QVERIFY2(result.error.message.startsWith(message), qPrintable(result.error.message));
@@ -103,7 +107,7 @@ private slots:
         QByteArray body;
         while (body.size() < 2 * 1024 * 1024)
             body += "assertions_failed 1\n";
-        server.setResponse(Response{200, "text/plain", body, {}, false, false, -1});
+        server.setResponse(Response { 200, "text/plain", body, {}, false, false, -1 });
         DirectEndpoint::Options options;
         options.maxResponseBytes = 512 * 1024;
         const ScrapeResult result = scrape(server.baseUrl(), options);
@@ -114,9 +118,9 @@ private slots:
     {
         TestHttpServer server;
         QVERIFY(server.start());
-        server.setResponse(Response{503, "text/plain",
-                                    "error trying to reach service: dial tcp 10.244.0.17:9091: connect: connection refused",
-                                    {}, false, false, -1});
+        server.setResponse(Response { 503, "text/plain",
+            "error trying to reach service: dial tcp 10.244.0.17:9091: connect: connection refused", {},
+            false, false, -1 });
         const ScrapeResult result = scrape(server.baseUrl());
         QCOMPARE(result.error.kind, HttpError::Kind::Http);
         QCOMPARE(result.error.httpStatus, 503);

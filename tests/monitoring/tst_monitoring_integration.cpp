@@ -21,13 +21,14 @@ const QString checkoutPod = QStringLiteral("checkout-7d9f8b6c5d-x2x4q");
 const QString checkoutRef = QStringLiteral("shop/checkout-7d9f8b6c5d-x2x4q");
 const QString legacyRef = QStringLiteral("legacy/old-runtime-0");
 
-template<typename T, typename Call>
-T await(Call call)
+template<typename T, typename Call> T await(Call call)
 {
     std::optional<T> got;
     call([&](const T &value) { got = value; });
-    [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000); }();
-    return got.value_or(T{});
+    [&] {
+        QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
+    }();
+    return got.value_or(T {});
 }
 
 } // namespace
@@ -54,9 +55,10 @@ class TestMonitoringIntegration : public QObject
     QList<SuiteAlert> checkoutAlerts()
     {
         AlertQuery query;
-        query.filter = {{"alertname", "KubernetesAssertFailed", false, true}, {"pod", checkoutPod, false, true}};
+        query.filter
+            = { { "alertname", "KubernetesAssertFailed", false, true }, { "pod", checkoutPod, false, true } };
         const AlertsResult result = await<AlertsResult>([&](auto done) { m_am->alerts(query, done); });
-        return result.ok() ? result.alerts : QList<SuiteAlert>{};
+        return result.ok() ? result.alerts : QList<SuiteAlert> {};
     }
 
 private slots:
@@ -72,7 +74,8 @@ private slots:
         QString error;
         QVERIFY2(m_alertmanager.start(&error), qPrintable(error));
         m_prometheus.setAlertmanager(m_alertmanager.url());
-        m_prometheus.setTargets({{"shop", checkoutPod, m_checkout.port()}, {"legacy", "old-runtime-0", m_legacy.port()}});
+        m_prometheus.setTargets(
+            { { "shop", checkoutPod, m_checkout.port() }, { "legacy", "old-runtime-0", m_legacy.port() } });
         QVERIFY2(m_prometheus.start(&error), qPrintable(error));
         m_prom = std::make_unique<PrometheusClient>(std::make_shared<DirectEndpoint>(m_prometheus.url()));
         m_am = std::make_unique<AlertmanagerClient>(std::make_shared<DirectEndpoint>(m_alertmanager.url()));
@@ -83,11 +86,13 @@ private slots:
 
     void connectionChecksGiveVersions()
     {
-        const ServiceCheck prometheus = await<ServiceCheck>([&](auto done) { m_prom->checkConnection(done); });
+        const ServiceCheck prometheus
+            = await<ServiceCheck>([&](auto done) { m_prom->checkConnection(done); });
         QVERIFY2(prometheus.ok(), qPrintable(prometheus.error.toString()));
         QVERIFY2(prometheus.version.startsWith("2."), qPrintable(prometheus.version));
         QCOMPARE(prometheus.health, "ready");
-        const ServiceCheck alertmanager = await<ServiceCheck>([&](auto done) { m_am->checkConnection(done); });
+        const ServiceCheck alertmanager
+            = await<ServiceCheck>([&](auto done) { m_am->checkConnection(done); });
         QVERIFY2(alertmanager.ok(), qPrintable(alertmanager.error.toString()));
         QVERIFY2(alertmanager.version.startsWith("0."), qPrintable(alertmanager.version));
         QCOMPARE(alertmanager.health, "cluster disabled");
@@ -96,8 +101,8 @@ private slots:
     void snapshotSeesTheExporters()
     {
         QTRY_VERIFY_WITH_TIMEOUT(snapshot().seriesByPod.value(checkoutRef).testsRun == 8.0
-                                     && snapshot().seriesByPod.contains(legacyRef),
-                                 20000);
+                && snapshot().seriesByPod.contains(legacyRef),
+            20000);
         const QDateTime asked = QDateTime::currentDateTimeUtc();
         const SuiteMetricsSnapshot result = snapshot();
         QVERIFY2(result.ok(), qPrintable(result.error.toString()));
@@ -132,8 +137,8 @@ private slots:
     void failureFiresTheAlert()
     {
         m_checkout.finishIteration(2, 8, 3);
-        QTRY_COMPARE_WITH_TIMEOUT(snapshot().seriesByPod.value(checkoutRef).assertionsFailed, std::optional<double>(2.0),
-                                  20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            snapshot().seriesByPod.value(checkoutRef).assertionsFailed, std::optional<double>(2.0), 20000);
         QTRY_COMPARE_WITH_TIMEOUT(checkoutAlerts().size(), 1, 25000);
         const SuiteAlert alert = checkoutAlerts().first();
         QCOMPARE(alert.name, "KubernetesAssertFailed");
@@ -149,29 +154,32 @@ private slots:
     {
         QTRY_COMPARE_WITH_TIMEOUT(checkoutAlerts().size(), 1, 25000);
         const SilenceCreated created = await<SilenceCreated>([&](auto done) {
-            m_am->createSilence(AlertmanagerClient::suiteMatchers("shop", {checkoutPod}), 1h, "kassert-test",
-                                "integration test silence", done);
+            m_am->createSilence(AlertmanagerClient::suiteMatchers("shop", { checkoutPod }), 1h,
+                "kassert-test", "integration test silence", done);
         });
         QVERIFY2(created.ok(), qPrintable(created.error.toString()));
         QVERIFY(!created.id.isEmpty());
-        QTRY_VERIFY_WITH_TIMEOUT(!checkoutAlerts().isEmpty() && checkoutAlerts().first().state == "suppressed", 15000);
-        QCOMPARE(checkoutAlerts().first().silencedBy, QStringList{created.id});
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !checkoutAlerts().isEmpty() && checkoutAlerts().first().state == "suppressed", 15000);
+        QCOMPARE(checkoutAlerts().first().silencedBy, QStringList { created.id });
 
         const SilencesResult listed = await<SilencesResult>([&](auto done) { m_am->silences(done); });
         QVERIFY2(listed.ok(), qPrintable(listed.error.toString()));
         const auto found = std::find_if(listed.silences.cbegin(), listed.silences.cend(),
-                                        [&](const Silence &silence) { return silence.id == created.id; });
+            [&](const Silence &silence) { return silence.id == created.id; });
         QVERIFY(found != listed.silences.cend());
         QCOMPARE(found->state, "active");
         QCOMPARE(found->createdBy, "kassert-test");
-        QCOMPARE(found->matchers, AlertmanagerClient::suiteMatchers("shop", {checkoutPod}));
+        QCOMPARE(found->matchers, AlertmanagerClient::suiteMatchers("shop", { checkoutPod }));
 
         const HttpError expired = await<HttpError>([&](auto done) { m_am->expireSilence(created.id, done); });
         QVERIFY2(!expired.isError(), qPrintable(expired.toString()));
-        QTRY_VERIFY_WITH_TIMEOUT(!checkoutAlerts().isEmpty() && checkoutAlerts().first().state == "active", 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !checkoutAlerts().isEmpty() && checkoutAlerts().first().state == "active", 15000);
 
         // Alertmanager's own words for a bad silence come back verbatim.
-        const HttpError unknown = await<HttpError>([&](auto done) { m_am->expireSilence("not-a-silence", done); });
+        const HttpError unknown
+            = await<HttpError>([&](auto done) { m_am->expireSilence("not-a-silence", done); });
         QCOMPARE(unknown.kind, HttpError::Kind::Http);
         QVERIFY2(!unknown.message.isEmpty(), qPrintable(unknown.toString()));
     }
@@ -182,8 +190,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
                 const SuiteHistory h = await<SuiteHistory>(
-                    [&](auto done) { history.fetch("shop", {checkoutPod}, 1h, QDateTime(), done); });
-                return h.error.isEmpty() && !h.failing.isEmpty() && h.failing.last().value == 2.0 && !h.tests.isEmpty();
+                    [&](auto done) { history.fetch("shop", { checkoutPod }, 1h, QDateTime(), done); });
+                return h.error.isEmpty() && !h.failing.isEmpty() && h.failing.last().value == 2.0
+                    && !h.tests.isEmpty();
             }(),
             15000);
     }
@@ -201,7 +210,8 @@ private slots:
         QString error;
         QVERIFY2(m_prometheus.start(&error), qPrintable(error));
         m_checkout.finishIteration(0, 9, 3);
-        QTRY_COMPARE_WITH_TIMEOUT(snapshot().seriesByPod.value(checkoutRef).testsRun, std::optional<double>(9.0), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            snapshot().seriesByPod.value(checkoutRef).testsRun, std::optional<double>(9.0), 20000);
         QVERIFY(snapshot().ok());
     }
 

@@ -23,13 +23,14 @@ namespace {
 
 const QString checkoutPod = QStringLiteral("checkout-7d9f8b6c5d-x2x4q");
 
-template<typename T, typename Call>
-T await(Call call)
+template<typename T, typename Call> T await(Call call)
 {
     std::optional<T> got;
     call([&](const T &value) { got = value; });
-    [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000); }();
-    return got.value_or(T{});
+    [&] {
+        QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
+    }();
+    return got.value_or(T {});
 }
 
 } // namespace
@@ -46,7 +47,8 @@ class TestMonitoringServiceProxy : public QObject
     TestPrometheus m_prometheus;
     QList<QSslCertificate> m_ca;
 
-    std::shared_ptr<DirectEndpoint> apiEndpoint(const QByteArray &token, bool withCa = true, const QString &path = {})
+    std::shared_ptr<DirectEndpoint> apiEndpoint(
+        const QByteArray &token, bool withCa = true, const QString &path = {})
     {
         DirectEndpoint::Options options;
         options.bearerToken = token;
@@ -81,24 +83,22 @@ private slots:
         m_exporter.finishIteration(1, 6, 2);
         QVERIFY2(m_alertmanager.start(&error), qPrintable(error));
         m_prometheus.setAlertmanager(m_alertmanager.url());
-        m_prometheus.setTargets({{"shop", checkoutPod, m_exporter.port()}});
+        m_prometheus.setTargets({ { "shop", checkoutPod, m_exporter.port() } });
         QVERIFY2(m_prometheus.start(&error), qPrintable(error));
 
         const QString prometheusTarget = m_prometheus.url().toString().chopped(1);
         m_api.control("add-service",
-                      {{"namespace", "monitoring"},
-                       {"name", "prometheus-operated"},
-                       {"labels", QJsonObject{{"operated-prometheus", "true"}}},
-                       {"ports", QJsonArray{QJsonObject{{"name", "web"}, {"port", 9090}}}},
-                       {"target", prometheusTarget}},
-                      &error);
+            { { "namespace", "monitoring" }, { "name", "prometheus-operated" },
+                { "labels", QJsonObject { { "operated-prometheus", "true" } } },
+                { "ports", QJsonArray { QJsonObject { { "name", "web" }, { "port", 9090 } } } },
+                { "target", prometheusTarget } },
+            &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         m_api.control("add-service",
-                      {{"namespace", "monitoring"},
-                       {"name", "alertmanager-main"},
-                       {"ports", QJsonArray{QJsonObject{{"name", "web"}, {"port", 9093}}}},
-                       {"target", m_alertmanager.url().toString().chopped(1)}},
-                      &error);
+            { { "namespace", "monitoring" }, { "name", "alertmanager-main" },
+                { "ports", QJsonArray { QJsonObject { { "name", "web" }, { "port", 9093 } } } },
+                { "target", m_alertmanager.url().toString().chopped(1) } },
+            &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 
@@ -106,7 +106,8 @@ private slots:
     {
         const DiscoveryResult prometheus = discover(Target::Prometheus);
         QVERIFY2(prometheus.ok(), qPrintable(prometheus.error));
-        QCOMPARE(prometheus.service.proxyPath(), "api/v1/namespaces/monitoring/services/prometheus-operated:web/proxy/");
+        QCOMPARE(prometheus.service.proxyPath(),
+            "api/v1/namespaces/monitoring/services/prometheus-operated:web/proxy/");
         const DiscoveryResult alertmanager = discover(Target::Alertmanager);
         QVERIFY2(alertmanager.ok(), qPrintable(alertmanager.error));
         QCOMPARE(alertmanager.service.name, "alertmanager-main");
@@ -127,9 +128,11 @@ private slots:
         SuiteMetricsQuery query(&client);
         const QString ref = "shop/" + checkoutPod;
         QTRY_VERIFY_WITH_TIMEOUT(
-            await<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); }).seriesByPod.value(ref).testsRun == 6.0,
+            await<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); }).seriesByPod.value(ref).testsRun
+                == 6.0,
             20000);
-        const SuiteMetricsSnapshot snapshot = await<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); });
+        const SuiteMetricsSnapshot snapshot
+            = await<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); });
         QVERIFY2(snapshot.warnings.isEmpty(), qPrintable(snapshot.warnings.join('\n')));
         QCOMPARE(snapshot.seriesByPod.value(ref).assertionsFailed, 1.0);
         QCOMPARE(snapshot.targetUp.value(ref), true);
@@ -143,27 +146,31 @@ private slots:
         const ServiceCheck check = await<ServiceCheck>([&](auto done) { client.checkConnection(done); });
         QVERIFY2(check.ok(), qPrintable(check.error.toString()));
         AlertQuery query;
-        query.filter = {{"namespace", "shop", false, true}};
-        auto alerts = [&] { return await<AlertsResult>([&](auto done) { client.alerts(query, done); }); };
+        query.filter = { { "namespace", "shop", false, true } };
+        auto alerts = [&] {
+            return await<AlertsResult>([&](auto done) { client.alerts(query, done); });
+        };
         QTRY_VERIFY_WITH_TIMEOUT(alerts().alerts.size() == 1, 25000);
         QCOMPARE(alerts().alerts.first().labels.value("pod"), checkoutPod);
 
         const SilenceCreated created = await<SilenceCreated>([&](auto done) {
-            client.createSilence(AlertmanagerClient::suiteMatchers("shop", {checkoutPod}), 30min, "kassert-test",
-                                 "through the service proxy", done);
+            client.createSilence(AlertmanagerClient::suiteMatchers("shop", { checkoutPod }), 30min,
+                "kassert-test", "through the service proxy", done);
         });
         QVERIFY2(created.ok(), qPrintable(created.error.toString()));
-        QTRY_VERIFY_WITH_TIMEOUT(alerts().alerts.value(0).silencedBy == QStringList{created.id}, 15000);
-        const HttpError expired = await<HttpError>([&](auto done) { client.expireSilence(created.id, done); });
+        QTRY_VERIFY_WITH_TIMEOUT(alerts().alerts.value(0).silencedBy == QStringList { created.id }, 15000);
+        const HttpError expired
+            = await<HttpError>([&](auto done) { client.expireSilence(created.id, done); });
         QVERIFY2(!expired.isError(), qPrintable(expired.toString()));
         QTRY_VERIFY_WITH_TIMEOUT(alerts().alerts.value(0).state == "active", 15000);
     }
 
     void credentialsAndTrustFailuresAreClear()
     {
-        const DiscoveredService service{"monitoring", "prometheus-operated", "web"};
+        const DiscoveredService service { "monitoring", "prometheus-operated", "web" };
         PrometheusClient wrongToken(viaProxy(service, "not-a-valid-token-123"));
-        const ServiceCheck unauthorized = await<ServiceCheck>([&](auto done) { wrongToken.checkConnection(done); });
+        const ServiceCheck unauthorized
+            = await<ServiceCheck>([&](auto done) { wrongToken.checkConnection(done); });
         QCOMPARE(unauthorized.error.httpStatus, 401);
         QVERIFY(!unauthorized.summary("Prometheus").contains("not-a-valid-token-123"));
 
@@ -173,16 +180,28 @@ private slots:
         QCOMPARE(forbidden.error.httpStatus, 403);
         QCOMPARE(forbidden.error.reason, "Forbidden");
         QVERIFY2(!forbidden.error.message.isEmpty() && !forbidden.error.message.startsWith("{"),
-                 qPrintable(forbidden.error.toString()));
+            qPrintable(forbidden.error.toString()));
 
         PrometheusClient untrusted(apiEndpoint(m_api.token(), false, service.proxyPath()));
         const ServiceCheck tls = await<ServiceCheck>([&](auto done) { untrusted.checkConnection(done); });
         QCOMPARE(tls.error.kind, HttpError::Kind::Tls);
         QVERIFY(!tls.error.message.isEmpty());
 
+        // Verification off (the user's explicit choice): the same untrusted server answers.
+        DirectEndpoint::Options insecure;
+        insecure.bearerToken = m_api.token();
+        insecure.insecure = true;
+        QUrl base = m_api.url();
+        base.setPath("/" + service.proxyPath());
+        PrometheusClient unverified(std::make_shared<DirectEndpoint>(base, insecure));
+        const ServiceCheck accepted
+            = await<ServiceCheck>([&](auto done) { unverified.checkConnection(done); });
+        QVERIFY2(accepted.ok(), qPrintable(accepted.error.toString()));
+
         // Discovery with a user who may not list services cluster-wide still says where it looked.
         MonitoringDiscovery discovery(apiEndpoint(m_api.restrictedToken()));
-        const DiscoveryResult limited = await<DiscoveryResult>([&](auto done) { discovery.find(Target::Prometheus, done); });
+        const DiscoveryResult limited
+            = await<DiscoveryResult>([&](auto done) { discovery.find(Target::Prometheus, done); });
         QVERIFY(limited.ok()); // get/list is allowed for the restricted user
     }
 
@@ -191,13 +210,15 @@ private slots:
         QString error;
         const QString pod = m_api.addSuite("shop", "payments", "failing", 60, &error);
         QVERIFY2(!pod.isEmpty(), qPrintable(error));
-        MetricsScraper scraper(apiEndpoint(m_api.token(), true, "api/v1/namespaces/shop/pods/" + pod + ":9091/proxy/"));
+        MetricsScraper scraper(
+            apiEndpoint(m_api.token(), true, "api/v1/namespaces/shop/pods/" + pod + ":9091/proxy/"));
         QTRY_VERIFY_WITH_TIMEOUT(await<ScrapeResult>([&](auto done) { scraper.scrape(done); }).ok(), 15000);
         const ScrapeResult result = await<ScrapeResult>([&](auto done) { scraper.scrape(done); });
         QVERIFY(result.metrics.testsRun.has_value());
         QVERIFY(result.metrics.assertionsFailed.value_or(0) > 0);
 
-        MetricsScraper wrongPort(apiEndpoint(m_api.token(), true, "api/v1/namespaces/shop/pods/" + pod + ":9999/proxy/"));
+        MetricsScraper wrongPort(
+            apiEndpoint(m_api.token(), true, "api/v1/namespaces/shop/pods/" + pod + ":9999/proxy/"));
         const ScrapeResult refused = await<ScrapeResult>([&](auto done) { wrongPort.scrape(done); });
         QCOMPARE(refused.error.httpStatus, 503);
         QVERIFY2(refused.error.message.contains("connection refused"), qPrintable(refused.error.toString()));
@@ -206,17 +227,19 @@ private slots:
 
     void prometheusDownBehindTheProxyAndBack()
     {
-        const DiscoveredService service{"monitoring", "prometheus-operated", "web"};
+        const DiscoveredService service { "monitoring", "prometheus-operated", "web" };
         PrometheusClient client(viaProxy(service, m_api.token()));
         SuiteMetricsQuery query(&client);
         m_prometheus.stop();
         const SuiteMetricsSnapshot down = await<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); });
         QCOMPARE(down.error.kind, HttpError::Kind::Http);
         QCOMPARE(down.error.httpStatus, 503);
-        QVERIFY2(down.error.message.startsWith("error trying to reach service"), qPrintable(down.error.toString()));
+        QVERIFY2(down.error.message.startsWith("error trying to reach service"),
+            qPrintable(down.error.toString()));
         QString error;
         QVERIFY2(m_prometheus.start(&error), qPrintable(error));
-        QTRY_VERIFY_WITH_TIMEOUT(await<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); }).ok(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            await<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); }).ok(), 20000);
     }
 
     void cleanupTestCase()

@@ -16,7 +16,7 @@ namespace {
 
 Response json(const QByteArray &body, int status = 200)
 {
-    return Response{status, "application/json", body, {}, false, false, -1};
+    return Response { status, "application/json", body, {}, false, false, -1 };
 }
 
 const QByteArray emptyList = "{\"kind\":\"ServiceList\",\"apiVersion\":\"v1\",\"metadata\":{},\"items\":[]}";
@@ -37,8 +37,10 @@ class TestMonitoringDiscovery : public QObject
     {
         std::optional<DiscoveryResult> got;
         m_discovery->find(target, [&](const DiscoveryResult &result) { got = result; });
-        [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000); }();
-        return got.value_or(DiscoveryResult{});
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
+        }();
+        return got.value_or(DiscoveryResult {});
     }
 
 private slots:
@@ -50,7 +52,8 @@ private slots:
             return m_answers.value(request.path, json(monitoringData("k8s-status-notfound.json"), 404));
         });
         QVERIFY(m_server->start());
-        m_discovery = std::make_unique<MonitoringDiscovery>(std::make_shared<DirectEndpoint>(QUrl(m_server->baseUrl())));
+        m_discovery = std::make_unique<MonitoringDiscovery>(
+            std::make_shared<DirectEndpoint>(QUrl(m_server->baseUrl())));
     }
 
     void operatorLabelWinsAndPrefersMonitoring()
@@ -61,7 +64,8 @@ private slots:
         QCOMPARE(result.service.nameSpace, "monitoring");
         QCOMPARE(result.service.name, "prometheus-operated");
         QCOMPARE(result.service.port, "web");
-        QCOMPARE(result.service.proxyPath(), "api/v1/namespaces/monitoring/services/prometheus-operated:web/proxy/");
+        QCOMPARE(result.service.proxyPath(),
+            "api/v1/namespaces/monitoring/services/prometheus-operated:web/proxy/");
         QCOMPARE(m_server->requests().size(), 1);
         const QUrlQuery query(QString::fromLatin1(m_server->requests().first().rawQuery));
         QCOMPARE(query.queryItemValue("labelSelector", QUrl::FullyDecoded), "operated-prometheus=true");
@@ -71,7 +75,7 @@ private slots:
     {
         m_answers.insert("/api/v1/services", json(emptyList));
         m_answers.insert("/api/v1/namespaces/monitoring/services/prometheus-k8s",
-                         json(monitoringData("k8s-service-prometheus-k8s.json")));
+            json(monitoringData("k8s-service-prometheus-k8s.json")));
         const DiscoveryResult result = find(Target::Prometheus);
         QVERIFY2(result.ok(), qPrintable(result.error));
         QCOMPARE(result.service.name, "prometheus-k8s");
@@ -84,8 +88,8 @@ private slots:
     {
         m_answers.insert("/api/v1/services", json(emptyList));
         m_answers.insert("/api/v1/namespaces/monitoring/services/alertmanager-main",
-                         json("{\"metadata\":{\"name\":\"alertmanager-main\",\"namespace\":\"monitoring\"},"
-                              "\"spec\":{\"ports\":[{\"port\":9093}]}}"));
+            json("{\"metadata\":{\"name\":\"alertmanager-main\",\"namespace\":\"monitoring\"},"
+                 "\"spec\":{\"ports\":[{\"port\":9093}]}}"));
         const DiscoveryResult result = find(Target::Alertmanager);
         QVERIFY2(result.ok(), qPrintable(result.error));
         QCOMPARE(result.service.name, "alertmanager-main");
@@ -99,19 +103,21 @@ private slots:
         m_answers.insert("/api/v1/services", json(emptyList));
         const DiscoveryResult result = find(Target::Prometheus);
         QVERIFY(!result.ok());
-        QCOMPARE(result.error, "not found: looked for services labelled operated-prometheus=true in all namespaces, "
-                               "monitoring/prometheus-now, monitoring/prometheus-k8s");
+        QCOMPARE(result.error,
+            "not found: looked for services labelled operated-prometheus=true in all namespaces, "
+            "monitoring/prometheus-now, monitoring/prometheus-k8s");
     }
 
     void forbiddenListIsReported()
     {
         m_answers.insert("/api/v1/services", json(monitoringData("k8s-status-forbidden.json"), 403));
         m_answers.insert("/api/v1/namespaces/monitoring/services/prometheus-now",
-                         json(monitoringData("k8s-status-forbidden.json"), 403));
+            json(monitoringData("k8s-status-forbidden.json"), 403));
         const DiscoveryResult result = find(Target::Prometheus);
         QVERIFY(!result.ok());
         QVERIFY2(result.error.startsWith("not found: looked for"), qPrintable(result.error));
-        QVERIFY2(result.error.contains("403 Forbidden: services is forbidden: User \"restricted\""), qPrintable(result.error));
+        QVERIFY2(result.error.contains("403 Forbidden: services is forbidden: User \"restricted\""),
+            qPrintable(result.error));
     }
 
     void hostileAnswers_data()

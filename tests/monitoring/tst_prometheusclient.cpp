@@ -17,7 +17,7 @@ namespace {
 
 Response json(const QByteArray &body, int status = 200)
 {
-    return Response{status, "application/json", body, {}, false, false, -1};
+    return Response { status, "application/json", body, {}, false, false, -1 };
 }
 
 } // namespace
@@ -33,8 +33,10 @@ class TestPrometheusClient : public QObject
     {
         std::optional<PromQueryResult> got;
         m_client->query(promql, QDateTime(), [&](const PromQueryResult &result) { got = result; });
-        [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000); }();
-        return got.value_or(PromQueryResult{});
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
+        }();
+        return got.value_or(PromQueryResult {});
     }
 
     void makeClient(DirectEndpoint::Options options = {})
@@ -73,7 +75,8 @@ private slots:
     void queryTextSurvivesEncoding()
     {
         m_server->setResponse(json(monitoringData("prom-snapshot-vector.json")));
-        const QString promql = "sum by (namespace, pod) (assertions_failed{job=~\"metrics|a&b\"}) + 1 / 2 % 3";
+        const QString promql
+            = "sum by (namespace, pod) (assertions_failed{job=~\"metrics|a&b\"}) + 1 / 2 % 3";
         QVERIFY(runQuery(promql).ok());
         const TestHttpServer::Request seen = m_server->requests().value(0);
         QCOMPARE(seen.method, "GET");
@@ -106,7 +109,7 @@ private slots:
         const QDateTime end = QDateTime::fromSecsSinceEpoch(1714557600, QTimeZone::UTC);
         std::optional<PromQueryResult> got;
         m_client->queryRange("assertions_failed", end.addSecs(-3600), end, 60s,
-                             [&](const PromQueryResult &result) { got = result; });
+            [&](const PromQueryResult &result) { got = result; });
         QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
         QVERIFY2(got->ok(), qPrintable(got->error.toString()));
         QCOMPARE(got->resultType, "matrix");
@@ -114,7 +117,7 @@ private slots:
         QCOMPARE(got->matrix.first().points.size(), 4);
         QCOMPARE(got->matrix.first().points.at(2).second, 3.0);
         QCOMPARE(got->matrix.first().points.at(2).first.toSecsSinceEpoch(), 1714554120);
-        QCOMPARE(got->warnings, QStringList{"PromQL info: metric might not be a counter"});
+        QCOMPARE(got->warnings, QStringList { "PromQL info: metric might not be a counter" });
         const TestHttpServer::Request seen = m_server->requests().value(0);
         QCOMPARE(seen.path, "/api/v1/query_range");
         const QUrlQuery query(QString::fromLatin1(seen.rawQuery));
@@ -129,16 +132,24 @@ private slots:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("errorType");
         QTest::addColumn<QString>("message");
-        QTest::newRow("bad_data 400") << 400 << monitoringData("prom-error-bad-data.json") << "bad_data"
-                                      << "invalid parameter \"query\": 1:18: parse error: unexpected right parenthesis ')'";
+        QTest::newRow("bad_data 400")
+            << 400 << monitoringData("prom-error-bad-data.json") << "bad_data"
+            << "invalid parameter \"query\": 1:18: parse error: unexpected right parenthesis ')'";
         QTest::newRow("execution 422")
-            << 422 << QByteArray("{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"query processing would load too many samples into memory\"}")
-            << "execution" << "query processing would load too many samples into memory";
+            << 422
+            << QByteArray("{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"query processing "
+                          "would load too many samples into memory\"}")
+            << "execution"
+            << "query processing would load too many samples into memory";
         QTest::newRow("timeout 503") << 503
-                                     << QByteArray("{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"query timed out in expression evaluation\"}")
-                                     << "timeout" << "query timed out in expression evaluation";
-        QTest::newRow("error with 200") << 200 << QByteArray("{\"status\":\"error\",\"errorType\":\"internal\",\"error\":\"boom\"}")
-                                        << "internal" << "boom";
+                                     << QByteArray("{\"status\":\"error\",\"errorType\":\"timeout\","
+                                                   "\"error\":\"query timed out in expression evaluation\"}")
+                                     << "timeout"
+                                     << "query timed out in expression evaluation";
+        QTest::newRow("error with 200")
+            << 200 << QByteArray("{\"status\":\"error\",\"errorType\":\"internal\",\"error\":\"boom\"}")
+            << "internal"
+            << "boom";
     }
 
     void errorEnvelopes()
@@ -163,44 +174,53 @@ private slots:
         QTest::addColumn<int>("kind");
         QTest::addColumn<QString>("messagePart");
         const int protocol = int(HttpError::Kind::Protocol);
-        QTest::newRow("proxy html 502") << 502 << monitoringData("proxy-bad-gateway.html") << int(HttpError::Kind::Http)
-                                        << "502 Bad Gateway";
-        QTest::newRow("html with 200") << 200 << monitoringData("proxy-bad-gateway.html") << protocol << "not JSON";
+        QTest::newRow("proxy html 502") << 502 << monitoringData("proxy-bad-gateway.html")
+                                        << int(HttpError::Kind::Http) << "502 Bad Gateway";
+        QTest::newRow("html with 200")
+            << 200 << monitoringData("proxy-bad-gateway.html") << protocol << "not JSON";
         QTest::newRow("empty") << 200 << QByteArray() << protocol << "not JSON";
-        QTest::newRow("truncated json") << 200 << monitoringData("prom-snapshot-vector.json").left(200) << protocol
-                                        << "not JSON";
+        QTest::newRow("truncated json")
+            << 200 << monitoringData("prom-snapshot-vector.json").left(200) << protocol << "not JSON";
         QTest::newRow("json array") << 200 << QByteArray("[1,2]") << protocol << "not a JSON object";
         QTest::newRow("no status") << 200 << QByteArray("{\"data\":{}}") << protocol << "status";
-        QTest::newRow("no resultType") << 200 << QByteArray("{\"status\":\"success\",\"data\":{}}") << protocol
-                                       << "data.resultType";
+        QTest::newRow("no resultType")
+            << 200 << QByteArray("{\"status\":\"success\",\"data\":{}}") << protocol << "data.resultType";
         QTest::newRow("unknown resultType")
-            << 200 << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"tensor\",\"result\":[]}}") << protocol
-            << "tensor";
+            << 200
+            << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"tensor\",\"result\":[]}}")
+            << protocol << "tensor";
         QTest::newRow("result not array")
-            << 200 << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":{}}}") << protocol
-            << "data.result";
+            << 200
+            << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":{}}}")
+            << protocol << "data.result";
         QTest::newRow("value as number")
             << 200
-            << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,2]}]}}")
+            << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{"
+                          "\"metric\":{},\"value\":[1,2]}]}}")
             << protocol << "data.result[0].value";
         QTest::newRow("value not a number")
             << 200
-            << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"lots\"]}]}}")
+            << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{"
+                          "\"metric\":{},\"value\":[1,\"lots\"]}]}}")
             << protocol << "data.result[0].value";
-        QTest::newRow("short value")
-            << 200 << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1]}]}}")
-            << protocol << "data.result[0].value";
+        QTest::newRow("short value") << 200
+                                     << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":"
+                                                   "\"vector\",\"result\":[{\"metric\":{},\"value\":[1]}]}}")
+                                     << protocol << "data.result[0].value";
         QTest::newRow("time as string")
             << 200
-            << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[\"1\",\"1\"]}]}}")
+            << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{"
+                          "\"metric\":{},\"value\":[\"1\",\"1\"]}]}}")
             << protocol << "data.result[0].value";
         QTest::newRow("numeric label")
             << 200
-            << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"pod\":7},\"value\":[1,\"1\"]}]}}")
+            << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{"
+                          "\"metric\":{\"pod\":7},\"value\":[1,\"1\"]}]}}")
             << protocol << "data.result[0].metric";
         QTest::newRow("matrix bad point")
             << 200
-            << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":[[1,\"1\"],null]}]}}")
+            << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{"
+                          "\"metric\":{},\"values\":[[1,\"1\"],null]}]}}")
             << protocol << "data.result[0].values[1]";
     }
 
@@ -210,7 +230,7 @@ private slots:
         QFETCH(QByteArray, body);
         QFETCH(int, kind);
         QFETCH(QString, messagePart);
-        m_server->setResponse(Response{status, "text/html", body, {}, false, false, -1});
+        m_server->setResponse(Response { status, "text/html", body, {}, false, false, -1 });
         const PromQueryResult result = runQuery("up");
         QCOMPARE(int(result.error.kind), kind);
         QVERIFY2(result.error.toString().contains(messagePart), qPrintable(result.error.toString()));
@@ -237,7 +257,7 @@ private slots:
 
     void unreachableAndSilentServers()
     {
-        m_server->setResponse(Response{200, {}, {}, {}, true, false, -1});
+        m_server->setResponse(Response { 200, {}, {}, {}, true, false, -1 });
         m_client->setTimeout(300ms);
         QCOMPARE(runQuery("up").error.kind, HttpError::Kind::Timeout);
         m_server->stop();
@@ -250,10 +270,10 @@ private slots:
     {
         m_server->setHandler([](const TestHttpServer::Request &request) {
             if (request.path == "/-/ready")
-                return Response{200, "text/plain", "Prometheus Server is Ready.\n", {}, false, false, -1};
+                return Response { 200, "text/plain", "Prometheus Server is Ready.\n", {}, false, false, -1 };
             if (request.path == "/api/v1/status/buildinfo")
                 return json(monitoringData("prom-buildinfo.json"));
-            return Response{404, "text/plain", "404 page not found", {}, false, false, -1};
+            return Response { 404, "text/plain", "404 page not found", {}, false, false, -1 };
         });
         std::optional<ServiceCheck> check;
         m_client->checkConnection([&](const ServiceCheck &result) { check = result; });
@@ -266,7 +286,7 @@ private slots:
 
     void connectionCheckReportsNotReady()
     {
-        m_server->setResponse(Response{503, "text/plain", "Service Unavailable", {}, false, false, -1});
+        m_server->setResponse(Response { 503, "text/plain", "Service Unavailable", {}, false, false, -1 });
         std::optional<ServiceCheck> check;
         m_client->checkConnection([&](const ServiceCheck &result) { check = result; });
         QTRY_VERIFY_WITH_TIMEOUT(check.has_value(), 15000);
@@ -281,8 +301,8 @@ private slots:
     {
         m_server->setHandler([](const TestHttpServer::Request &request) {
             if (request.path == "/-/ready")
-                return Response{200, "text/plain", "ok", {}, false, false, -1};
-            return Response{200, "text/html", "<html>login</html>", {}, false, false, -1};
+                return Response { 200, "text/plain", "ok", {}, false, false, -1 };
+            return Response { 200, "text/html", "<html>login</html>", {}, false, false, -1 };
         });
         std::optional<ServiceCheck> check;
         m_client->checkConnection([&](const ServiceCheck &result) { check = result; });
@@ -293,7 +313,7 @@ private slots:
 
     void destroyedClientDropsCallbacks()
     {
-        m_server->setResponse(Response{200, {}, {}, {}, true, false, -1});
+        m_server->setResponse(Response { 200, {}, {}, {}, true, false, -1 });
         bool called = false;
         m_client->query("up", QDateTime(), [&](const PromQueryResult &) { called = true; });
         QTRY_COMPARE_WITH_TIMEOUT(m_server->requests().size(), 1, 10000);

@@ -20,7 +20,7 @@ namespace {
 
 Response json(const QByteArray &body, int status = 200)
 {
-    return Response{status, "application/json", body, {}, false, false, -1};
+    return Response { status, "application/json", body, {}, false, false, -1 };
 }
 
 QString promqlOf(const TestHttpServer::Request &request)
@@ -49,8 +49,10 @@ class TestSuiteMetricsQuery : public QObject
     {
         std::optional<SuiteMetricsSnapshot> got;
         query.fetch([&](const SuiteMetricsSnapshot &snapshot) { got = snapshot; });
-        [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000); }();
-        return got.value_or(SuiteMetricsSnapshot{});
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
+        }();
+        return got.value_or(SuiteMetricsSnapshot {});
     }
 
 private slots:
@@ -72,21 +74,25 @@ private slots:
             return json(m_values, m_valuesStatus);
         });
         QVERIFY(m_server->start());
-        m_client = std::make_unique<PrometheusClient>(std::make_shared<DirectEndpoint>(QUrl(m_server->baseUrl())));
+        m_client
+            = std::make_unique<PrometheusClient>(std::make_shared<DirectEndpoint>(QUrl(m_server->baseUrl())));
     }
 
     void queriesSelectTheRuntimeMetrics()
     {
         SuiteMetricsQuery query(m_client.get());
         QCOMPARE(query.valuesQuery(),
-                 "{__name__=~\"assertions_failed|assertions_failed_total|tests_run|tests_run_total|test_suites_run|"
-                 "test_suites_run_total|assert_files_seen\"}");
+            "{__name__=~\"assertions_failed|assertions_failed_total|tests_run|tests_run_total|test_suites_"
+            "run|"
+            "test_suites_run_total|assert_files_seen\"}");
         QCOMPARE(query.healthQuery(), "up{endpoint=\"assert\"} or up{job=\"metrics\"}");
         query.setNamespace("sh\"op");
         QVERIFY(query.valuesQuery().endsWith(",namespace=\"sh\\\"op\"}"));
         QCOMPARE(query.timestampsQuery(),
-                 "timestamp(label_replace(" + query.valuesQuery() + ", \"kassert_metric\", \"$1\", \"__name__\", \"(.+)\"))");
-        QCOMPARE(query.healthQuery(), "up{endpoint=\"assert\",namespace=\"sh\\\"op\"} or up{job=\"metrics\",namespace=\"sh\\\"op\"}");
+            "timestamp(label_replace(" + query.valuesQuery()
+                + ", \"kassert_metric\", \"$1\", \"__name__\", \"(.+)\"))");
+        QCOMPARE(query.healthQuery(),
+            "up{endpoint=\"assert\",namespace=\"sh\\\"op\"} or up{job=\"metrics\",namespace=\"sh\\\"op\"}");
     }
 
     void snapshotJoinsValuesTimesAndHealth()
@@ -157,7 +163,8 @@ private slots:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::newRow("truncated") << m_values.left(300);
-        QTest::newRow("wrong types") << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":[],\"value\":{}}]}}");
+        QTest::newRow("wrong types") << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":"
+                                                   "\"vector\",\"result\":[{\"metric\":[],\"value\":{}}]}}");
         QTest::newRow("matrix instead of vector")
             << QByteArray("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}");
     }
@@ -211,11 +218,11 @@ private slots:
 
     void historyQueryEscapesNames()
     {
-        QCOMPARE(HistoryQuery::queryFor("shop", {"checkout-abc", "web.1"}),
-                 "max by (__name__) ({__name__=~\"assertions_failed|tests_run\",namespace=\"shop\","
-                 "pod=~\"checkout\\\\-abc|web\\\\.1\"})");
+        QCOMPARE(HistoryQuery::queryFor("shop", { "checkout-abc", "web.1" }),
+            "max by (__name__) ({__name__=~\"assertions_failed|tests_run\",namespace=\"shop\","
+            "pod=~\"checkout\\\\-abc|web\\\\.1\"})");
         // The regex Prometheus sees (after unquoting) matches exactly the names.
-        const QRegularExpression re("^(?:" + PromQL::exactAlternation({"a.b", "c+d"}) + ")$");
+        const QRegularExpression re("^(?:" + PromQL::exactAlternation({ "a.b", "c+d" }) + ")$");
         QVERIFY(re.match("a.b").hasMatch());
         QVERIFY(re.match("c+d").hasMatch());
         QVERIFY(!re.match("axb").hasMatch());
@@ -227,7 +234,8 @@ private slots:
         HistoryQuery history(m_client.get());
         std::optional<SuiteHistory> got;
         const QDateTime end = QDateTime::fromSecsSinceEpoch(1714557600, QTimeZone::UTC);
-        history.fetch("shop", {"checkout-7d9f8b6c5d-x2x4q"}, 1h, end, [&](const SuiteHistory &h) { got = h; });
+        history.fetch(
+            "shop", { "checkout-7d9f8b6c5d-x2x4q" }, 1h, end, [&](const SuiteHistory &h) { got = h; });
         QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
         QVERIFY2(got->error.isEmpty(), qPrintable(got->error));
         QCOMPARE(got->source, "Prometheus");
@@ -248,7 +256,7 @@ private slots:
         QVERIFY(!got->error.isEmpty());
         got.reset();
         m_server->stop();
-        history.fetch("shop", {"p"}, 6h, QDateTime(), [&](const SuiteHistory &h) { got = h; });
+        history.fetch("shop", { "p" }, 6h, QDateTime(), [&](const SuiteHistory &h) { got = h; });
         QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
         QVERIFY(got->error.contains("connection refused"));
         QVERIFY(got->isEmpty());

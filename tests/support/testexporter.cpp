@@ -11,13 +11,13 @@ struct MetricText
 
 // Names, types and help texts as the runtime's prom-client registry prints them.
 const MetricText runtimeMetrics[] = {
-    {"assertions_failed", "gauge", "current number of failing tests, summed over spec files"},
-    {"assertions_failed_total", "counter", "inc'd for every onTestResult numFailingTests"},
-    {"tests_run", "gauge", "current onRunComplete numTotalTests"},
-    {"tests_run_total", "counter", "inc'd for every onRunComplete numTotalTests"},
-    {"test_suites_run", "gauge", "current onRunComplete numTotalTestSuites"},
-    {"test_suites_run_total", "counter", "inc'd for every onRunComplete numTotalTestSuites"},
-    {"assert_files_seen", "gauge", "Unique spec file paths that have been seen in onTestResult"},
+    { "assertions_failed", "gauge", "current number of failing tests, summed over spec files" },
+    { "assertions_failed_total", "counter", "inc'd for every onTestResult numFailingTests" },
+    { "tests_run", "gauge", "current onRunComplete numTotalTests" },
+    { "tests_run_total", "counter", "inc'd for every onRunComplete numTotalTests" },
+    { "test_suites_run", "gauge", "current onRunComplete numTotalTestSuites" },
+    { "test_suites_run_total", "counter", "inc'd for every onRunComplete numTotalTestSuites" },
+    { "assert_files_seen", "gauge", "Unique spec file paths that have been seen in onTestResult" },
 };
 
 QByteArray number(double value)
@@ -34,9 +34,9 @@ TestExporter::TestExporter(QObject *parent)
         m_values.insert(QString::fromLatin1(metric.name), 0);
     m_server.setHandler([this](const TestHttpServer::Request &request) {
         if (request.path != "/metrics")
-            return TestHttpServer::Response{404, "text/plain", "Not found", {}, false, false, -1};
+            return TestHttpServer::Response { 404, "text/plain", "Not found", {}, false, false, -1 };
         ++m_scrapes;
-        return TestHttpServer::Response{200, "text/plain", exposition(), {}, false, false, -1};
+        return TestHttpServer::Response { 200, "text/plain", exposition(), {}, false, false, -1 };
     });
 }
 

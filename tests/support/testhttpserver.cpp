@@ -9,17 +9,28 @@ namespace {
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 422: return "Unprocessable Entity";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 422:
+        return "Unprocessable Entity";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
     }
 }
 
@@ -66,7 +77,9 @@ QByteArray TestHttpServer::baseUrl() const
 
 void TestHttpServer::setResponse(const Response &response)
 {
-    m_handler = [response](const Request &) { return response; };
+    m_handler = [response](const Request &) {
+        return response;
+    };
 }
 
 void TestHttpServer::onNewConnection()
@@ -96,7 +109,9 @@ void TestHttpServer::onReadyRead(QTcpSocket *socket)
     request.method = requestLine.value(0);
     request.target = requestLine.value(1);
     const qsizetype question = request.target.indexOf('?');
-    request.path = QUrl::fromPercentEncoding(request.target.left(question < 0 ? request.target.size() : question)).toUtf8();
+    request.path
+        = QUrl::fromPercentEncoding(request.target.left(question < 0 ? request.target.size() : question))
+              .toUtf8();
     request.rawQuery = question < 0 ? QByteArray() : request.target.mid(question + 1);
     qint64 contentLength = 0;
     for (qsizetype i = 1; i < lines.size(); ++i) {
@@ -105,7 +120,7 @@ void TestHttpServer::onReadyRead(QTcpSocket *socket)
             continue;
         const QByteArray key = lines.at(i).left(colon).trimmed();
         const QByteArray value = lines.at(i).mid(colon + 1).trimmed();
-        request.headers.append({key, value});
+        request.headers.append({ key, value });
         if (key.compare("Content-Length", Qt::CaseInsensitive) == 0)
             contentLength = value.toLongLong();
     }
@@ -116,7 +131,8 @@ void TestHttpServer::onReadyRead(QTcpSocket *socket)
     socket->setProperty("answered", true);
     m_requests.append(request);
 
-    const Response response = m_handler ? m_handler(request) : Response{404, "text/plain", "no handler", {}, false, false, -1};
+    const Response response
+        = m_handler ? m_handler(request) : Response { 404, "text/plain", "no handler", {}, false, false, -1 };
     emit requestServed(request.path);
     if (response.hang)
         return;
@@ -124,7 +140,8 @@ void TestHttpServer::onReadyRead(QTcpSocket *socket)
         socket->disconnectFromHost();
         return;
     }
-    QByteArray answer = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
+    QByteArray answer
+        = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
     if (!response.contentType.isEmpty())
         answer += "Content-Type: " + response.contentType + "\r\n";
     const qint64 length = response.declaredLength >= 0 ? response.declaredLength : response.body.size();

@@ -20,7 +20,7 @@ public:
     {
         QByteArray method;
         QByteArray target; // path and query as sent, e.g. "/api/v1/query?query=up"
-        QByteArray path;   // decoded path without the query
+        QByteArray path; // decoded path without the query
         QByteArray rawQuery;
         QList<QPair<QByteArray, QByteArray>> headers;
         QByteArray body;
@@ -34,9 +34,9 @@ public:
         QByteArray contentType = "application/json";
         QByteArray body;
         QList<QPair<QByteArray, QByteArray>> extraHeaders;
-        bool hang = false;            // never answer (for timeouts)
-        bool dropConnection = false;  // close without a word
-        qint64 declaredLength = -1;   // Content-Length to claim; -1: the body's size
+        bool hang = false; // never answer (for timeouts)
+        bool dropConnection = false; // close without a word
+        qint64 declaredLength = -1; // Content-Length to claim; -1: the body's size
     };
 
     using Handler = std::function<Response(const Request &)>;

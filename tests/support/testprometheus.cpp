@@ -1,7 +1,7 @@
 #include "testprometheus.h"
 
 TestPrometheus::TestPrometheus()
-    : TestServerProcess(findServerProgram("KASSERT_PROMETHEUS", {QStringLiteral("prometheus")}))
+    : TestServerProcess(findServerProgram("KASSERT_PROMETHEUS", { QStringLiteral("prometheus") }))
 {
 }
 
@@ -24,10 +24,14 @@ QStringList TestPrometheus::arguments(quint16 port)
               "  - job_name: kubernetes-assert\n"
               "    static_configs:\n";
     for (const Target &target : m_targets) {
-        config += "      - targets: ['127.0.0.1:" + QByteArray::number(target.port) + "']\n"
-                  "        labels:\n"
-                  "          __tmp_namespace: '" + target.nameSpace.toUtf8() + "'\n"
-                  "          __tmp_pod: '" + target.pod.toUtf8() + "'\n";
+        config += "      - targets: ['127.0.0.1:" + QByteArray::number(target.port)
+            + "']\n"
+              "        labels:\n"
+              "          __tmp_namespace: '"
+            + target.nameSpace.toUtf8()
+            + "'\n"
+              "          __tmp_pod: '"
+            + target.pod.toUtf8() + "'\n";
     }
     if (m_targets.isEmpty())
         config += "      []\n";
@@ -40,17 +44,18 @@ QStringList TestPrometheus::arguments(quint16 port)
               "      - {target_label: job, replacement: metrics}\n";
     writeFile(QStringLiteral("prometheus.yml"), config);
     writeFile(QStringLiteral("rules.yml"),
-              "groups:\n"
-              "  - name: kubernetes-assert\n"
-              "    rules:\n"
-              "      - alert: KubernetesAssertFailed\n"
-              "        expr: assertions_failed > 0\n"
-              "        for: 0s\n"
-              "        labels:\n"
-              "          severity: warning\n"
-              "        annotations:\n"
-              "          summary: Kubernetes Assert failed\n"
-              "          description: '{{ $value }} assertions failing in {{ $labels.namespace }}/{{ $labels.pod }}'\n");
+        "groups:\n"
+        "  - name: kubernetes-assert\n"
+        "    rules:\n"
+        "      - alert: KubernetesAssertFailed\n"
+        "        expr: assertions_failed > 0\n"
+        "        for: 0s\n"
+        "        labels:\n"
+        "          severity: warning\n"
+        "        annotations:\n"
+        "          summary: Kubernetes Assert failed\n"
+        "          description: '{{ $value }} assertions failing in {{ $labels.namespace }}/{{ $labels.pod "
+        "}}'\n");
     return {
         QStringLiteral("--config.file=") + dataPath(QStringLiteral("prometheus.yml")),
         QStringLiteral("--storage.tsdb.path=") + dataPath(QStringLiteral("tsdb")),

@@ -87,7 +87,10 @@ bool TestServerProcess::startOnce(QString *error, int timeoutMs)
     const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
         if (m_process.state() == QProcess::NotRunning) {
-            *error = QStringLiteral("%1 exited with %2:\n%3").arg(m_program).arg(m_process.exitCode()).arg(output().right(2000));
+            *error = QStringLiteral("%1 exited with %2:\n%3")
+                         .arg(m_program)
+                         .arg(m_process.exitCode())
+                         .arg(output().right(2000));
             return false;
         }
         QNetworkRequest request(ready);
