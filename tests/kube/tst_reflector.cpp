@@ -147,6 +147,29 @@ private slots:
         delete m_server;
     }
 
+    void backoffDoublesWithJitterUpToTheCap()
+    {
+        RetryBackoff backoff(100ms, 1000ms);
+        const std::pair<qint64, qint64> expected[]
+            = { { 100, 150 }, { 200, 300 }, { 400, 600 }, { 800, 1000 }, { 1000, 1000 } };
+        for (const auto &[low, high] : expected) {
+            const qint64 delay = backoff.next().count();
+            QVERIFY2(delay >= low && delay <= high, qPrintable(QString::number(delay)));
+        }
+        backoff.reset();
+        QVERIFY(backoff.next().count() <= 150);
+    }
+
+    void backoffStartsOverAfterAHealthyPeriod()
+    {
+        RetryBackoff backoff(100ms, 10000ms, 50ms);
+        backoff.next();
+        backoff.next();
+        QVERIFY(backoff.next().count() >= 400);
+        QTest::qWait(120);
+        QVERIFY(backoff.next().count() <= 150);
+    }
+
     void watchLineBufferJoinsAndSplits()
     {
         const QByteArray stream = eventLine("ADDED", podObject("x", 1)) + "\r\n" + bookmark(2)
