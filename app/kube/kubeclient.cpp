@@ -295,9 +295,9 @@ HttpError KubeClient::errorFor(QNetworkReply *reply, const QByteArray &body, con
     if (status >= 200 && status < 300 && reply->error() == QNetworkReply::NoError)
         return {};
     if (status >= 200 && status < 300) {
-        // The answer started well and broke off (a dropped watch or log stream).
+        // The answer started well and broke off (a dropped watch or log stream). No
+        // status in the error: "200" next to a failure would only confuse.
         error.kind = HttpError::Kind::Network;
-        error.httpStatus = status;
         error.message = reply->errorString();
         return error;
     }

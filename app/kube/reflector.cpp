@@ -234,7 +234,7 @@ void Reflector::onChunk(const QByteArray &chunk)
         QString error;
         const std::optional<WatchEvent> event = parseWatchEvent(line, &error);
         if (!event) {
-            HttpError protocol { HttpError::Kind::Protocol, m_client->describe(), 200, {}, error };
+            HttpError protocol { HttpError::Kind::Protocol, m_client->describe(), 0, {}, error };
             abandonWatch();
             retryLater(protocol);
             return;
@@ -251,13 +251,14 @@ void Reflector::onChunk(const QByteArray &chunk)
             }
             return;
         }
-        if (!error.isEmpty())
+        // Kept for diagnostics, bounded: a server may send the same bad pod forever.
+        if (!error.isEmpty() && m_skipped.size() < 100)
             m_skipped.append(error);
         applyEvent(*event);
     }
     if (!fits) {
         abandonWatch();
-        retryLater({ HttpError::Kind::Protocol, m_client->describe(), 200, {},
+        retryLater({ HttpError::Kind::Protocol, m_client->describe(), 0, {},
             u"watch event larger than %1 MiB"_s.arg(m_maxLineBytes / (1024 * 1024)) });
     }
 }
