@@ -175,7 +175,11 @@ void DirectEndpoint::send(
                 result.error.kind = HttpError::Kind::Http;
                 result.error.httpStatus = result.status;
                 result.error.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-                result.error.message = sanitizedBodySnippet(exchange->body);
+                // Redact before cutting, so no prefix of an echoed token survives.
+                QByteArray shown = exchange->body.left(4096);
+                if (!token.isEmpty())
+                    shown.replace(token, "<redacted>");
+                result.error.message = sanitizedBodySnippet(shown);
                 result.body = std::move(exchange->body);
             } else if (reply->error() != QNetworkReply::NoError) {
                 result.error.kind = kindOf(reply->error());

@@ -25,7 +25,7 @@ std::chrono::seconds HistoryQuery::stepFor(std::chrono::seconds range)
 QString HistoryQuery::queryFor(const QString &nameSpace, const QStringList &podNames)
 {
     // Grouping by __name__ keeps the two metrics apart in one query.
-    return u"max by (__name__) ({__name__=~\"assertions_failed|tests_run\",namespace="_s
+    return u"max by (__name__) ({__name__=~\"assertions_failed|tests_run|test_suites_run_total\",namespace="_s
         + PromQL::quoted(nameSpace) + u",pod=~"_s + PromQL::quoted(PromQL::exactAlternation(podNames))
         + u"})"_s;
 }
@@ -59,6 +59,14 @@ void HistoryQuery::fetch(const QString &nameSpace, const QStringList &podNames, 
             }
             for (const PromSeries &series : result.matrix) {
                 const QString name = series.labels.value(u"__name__"_s);
+                if (name == "test_suites_run_total"_L1) {
+                    // The counter moves once per Jest pass; a drop is a new run starting over.
+                    for (qsizetype i = 1; i < series.points.size(); ++i) {
+                        if (series.points.at(i).second > series.points.at(i - 1).second)
+                            history.iterations.append(series.points.at(i).first);
+                    }
+                    continue;
+                }
                 QList<HistoryPoint> *target = name == "assertions_failed"_L1 ? &history.failing
                     : name == "tests_run"_L1                                 ? &history.tests
                                                                              : nullptr;

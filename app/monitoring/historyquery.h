@@ -11,8 +11,9 @@
 class PrometheusClient;
 
 // A suite's assertions_failed and tests_run over the last 1 h, 6 h or 24 h, for the
-// history chart: one range query over the suite's pods, the highest value of its pods
-// at each step. The step keeps every series well under Prometheus' 11,000 points.
+// history chart, and when its iterations finished (test_suites_run_total moving): one
+// range query over the suite's pods, the highest value of its pods at each step. The step keeps every series
+// well under Prometheus' 11,000 points.
 class HistoryQuery : public QObject
 {
     Q_OBJECT

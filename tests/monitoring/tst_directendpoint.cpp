@@ -122,6 +122,21 @@ private slots:
         QVERIFY(!endpoint.describe().contains(QString::fromLatin1(token)));
     }
 
+    void echoedTokenAtTheCutIsNotHalfShown()
+    {
+        const QByteArray token = "abcdefghij0123456789-secret";
+        m_server->setHandler([](const TestHttpServer::Request &request) {
+            return Response { 403, "text/plain", QByteArray(190, 'x') + request.header("Authorization"), {},
+                false, false, -1 };
+        });
+        DirectEndpoint::Options options;
+        options.bearerToken = token;
+        DirectEndpoint endpoint(QUrl(m_server->baseUrl()), options);
+        const HttpResult result = exchange(endpoint, get("api/v1/query"));
+        QCOMPARE(result.error.httpStatus, 403);
+        QVERIFY2(!result.error.message.contains("abcdefghij"), qPrintable(result.error.message));
+    }
+
     void responseOverTheCapIsAnError()
     {
         m_server->setResponse(

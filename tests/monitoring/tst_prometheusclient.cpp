@@ -113,7 +113,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
         QVERIFY2(got->ok(), qPrintable(got->error.toString()));
         QCOMPARE(got->resultType, "matrix");
-        QCOMPARE(got->matrix.size(), 2);
+        QCOMPARE(got->matrix.size(), 3);
         QCOMPARE(got->matrix.first().points.size(), 4);
         QCOMPARE(got->matrix.first().points.at(2).second, 3.0);
         QCOMPARE(got->matrix.first().points.at(2).first.toSecsSinceEpoch(), 1714554120);

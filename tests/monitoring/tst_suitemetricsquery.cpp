@@ -219,7 +219,8 @@ private slots:
     void historyQueryEscapesNames()
     {
         QCOMPARE(HistoryQuery::queryFor("shop", { "checkout-abc", "web.1" }),
-            "max by (__name__) ({__name__=~\"assertions_failed|tests_run\",namespace=\"shop\","
+            "max by (__name__) "
+            "({__name__=~\"assertions_failed|tests_run|test_suites_run_total\",namespace=\"shop\","
             "pod=~\"checkout\\\\-abc|web\\\\.1\"})");
         // The regex Prometheus sees (after unquoting) matches exactly the names.
         const QRegularExpression re("^(?:" + PromQL::exactAlternation({ "a.b", "c+d" }) + ")$");
@@ -242,6 +243,10 @@ private slots:
         QCOMPARE(got->failing.size(), 4);
         QCOMPARE(got->failing.at(2).value, 3.0);
         QCOMPARE(got->tests.size(), 2);
+        // Increases of test_suites_run_total; the drop (a new pod) is not an iteration.
+        QCOMPARE(got->iterations,
+            (QList<QDateTime> { QDateTime::fromSecsSinceEpoch(1714554060, QTimeZone::UTC),
+                QDateTime::fromSecsSinceEpoch(1714554240, QTimeZone::UTC) }));
         const QUrlQuery sent(QString::fromLatin1(m_server->requests().value(0).rawQuery));
         QCOMPARE(sent.queryItemValue("step"), "5");
         QCOMPARE(sent.queryItemValue("start"), "1714554000");
