@@ -89,6 +89,11 @@ QString DirectEndpoint::describe() const
     return text;
 }
 
+int DirectEndpoint::pendingReplies() const
+{
+    return int(m_network->findChildren<QNetworkReply *>().size());
+}
+
 QUrl DirectEndpoint::urlFor(const HttpRequest &request) const
 {
     QUrl base = m_baseUrl;
@@ -156,9 +161,10 @@ void DirectEndpoint::send(
         exchange->contextGone = true;
         reply->abort();
     });
+    // Freed whether or not the context still listens.
+    QObject::connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
     QObject::connect(
         reply, &QNetworkReply::finished, context, [reply, exchange, endpoint, token, done = std::move(done)] {
-            reply->deleteLater();
             if (exchange->contextGone)
                 return;
             if (!exchange->tooLarge && reply->isOpen())

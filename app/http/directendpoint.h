@@ -42,6 +42,8 @@ public:
         const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done) override;
 
     QUrl baseUrl() const { return m_baseUrl; }
+    // Replies not yet freed (for tests: abandoned requests must not pile up).
+    int pendingReplies() const;
     // The URL a request goes to (for tests and diagnostics; never holds the token).
     QUrl urlFor(const HttpRequest &request) const;
 

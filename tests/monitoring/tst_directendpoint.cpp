@@ -196,6 +196,8 @@ private slots:
         context.reset();
         QTest::qWait(100);
         QVERIFY(!called);
+        // The abandoned reply is freed, not left to the network manager's end.
+        QTRY_COMPARE_WITH_TIMEOUT(endpoint.pendingReplies(), 0, 5000);
     }
 };
 
