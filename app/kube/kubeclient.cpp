@@ -227,7 +227,7 @@ void KubeClient::sendWith(const std::shared_ptr<Call> &call, const Credential &c
             return;
         }
         // Bodies held in memory are capped; an error body only needs its start.
-        const qint64 limit = success ? MaxResponseBytes : 1024 * 1024;
+        const qint64 limit = success ? m_maxResponseBytes : 1024 * 1024;
         const QByteArray data = reply->readAll();
         if (call->body.size() + data.size() > limit) {
             if (success) {
@@ -263,7 +263,7 @@ void KubeClient::finish(const std::shared_ptr<Call> &call, QNetworkReply *reply,
         result.error.kind = HttpError::Kind::Protocol;
         result.error.endpoint = describe();
         result.error.httpStatus = status;
-        result.error.message = u"response larger than %1 MiB"_s.arg(MaxResponseBytes / (1024 * 1024));
+        result.error.message = u"response larger than %1 bytes"_s.arg(m_maxResponseBytes);
     } else {
         result.error = errorFor(reply, call->body, call->sslErrors.join(u"; "_s));
     }

@@ -140,7 +140,8 @@ public:
     QUrl urlFor(const HttpRequest &request) const;
 
     // Non-streaming answers are held in memory; larger ones fail as a Protocol error.
-    static constexpr qint64 MaxResponseBytes = 256 * 1024 * 1024;
+    static constexpr qint64 DefaultMaxResponseBytes = 256 * 1024 * 1024;
+    void setMaxResponseBytes(qint64 bytes) { m_maxResponseBytes = bytes; }
 
 private:
     struct Call;
@@ -152,6 +153,7 @@ private:
 
     ClusterAccess m_access;
     QNetworkAccessManager *m_network;
+    qint64 m_maxResponseBytes = DefaultMaxResponseBytes;
 };
 
 // Parses one item of a ServiceList (or a Service). Errors name the field.

@@ -397,6 +397,17 @@ private slots:
         QCOMPARE(waiter.value->pods.last().name, "pod-4999");
     }
 
+    void oversizedResponseIsAProtocolError()
+    {
+        m_client->setMaxResponseBytes(1024 * 1024);
+        const QByteArray body(3 * 1024 * 1024, 'x');
+        m_server->setHandler([&](const FakeRequest &, QTcpSocket *) { return FakeResponse { 200, body }; });
+        const HttpResult result = get("api/v1/pods");
+        QCOMPARE(result.error.kind, HttpError::Kind::Protocol);
+        QCOMPARE(result.error.message, "response larger than 1048576 bytes");
+        QVERIFY(result.body.size() <= 1024 * 1024);
+    }
+
     void getPodWrongShape()
     {
         m_server->setHandler([](const FakeRequest &, QTcpSocket *) {
