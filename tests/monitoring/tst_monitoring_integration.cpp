@@ -1,9 +1,11 @@
+#include "../suites/testpods.h"
 #include "http/directendpoint.h"
 #include "monitoring/alertmanagerclient.h"
 #include "monitoring/historyquery.h"
 #include "monitoring/metricsscraper.h"
 #include "monitoring/prometheusclient.h"
 #include "monitoring/suitemetricsquery.h"
+#include "suites/suitetracker.h"
 #include "testalertmanager.h"
 #include "testexporter.h"
 #include "testprometheus.h"
@@ -148,6 +150,34 @@ private slots:
         QCOMPARE(alert.labels.value("endpoint"), "assert");
         QCOMPARE(alert.annotations.value("description"), "2 assertions failing in " + checkoutRef);
         QVERIFY(alert.startsAt.isValid());
+    }
+
+    // What the clients produce is exactly what the SuiteTracker consumes.
+    void trackerJoinsSnapshotAndAlerts()
+    {
+        QTRY_COMPARE_WITH_TIMEOUT(checkoutAlerts().size(), 1, 25000);
+        SuiteTracker tracker;
+        tracker.setClock([] { return QDateTime::currentDateTimeUtc(); });
+        PodInfo pod = TestPods::running("shop", "checkout", "x2x4q");
+        pod.creationTimestamp = pod.startTime = QDateTime::currentDateTimeUtc().addSecs(-60);
+        QCOMPARE(pod.name, checkoutPod);
+        tracker.replacePods({ pod });
+        const SuiteMetricsSnapshot result = snapshot();
+        QVERIFY(result.ok());
+        tracker.applyPrometheusSnapshot(result.seriesByPod);
+        const AlertsResult alerts = await<AlertsResult>([&](auto done) { m_am->alerts({}, done); });
+        QVERIFY(alerts.ok());
+        tracker.applyAlerts(alerts.alerts);
+
+        const Suite *checkout = tracker.suite({ "shop", "checkout" });
+        QVERIFY(checkout);
+        QCOMPARE(checkout->verdict.state, RunState::Failed);
+        QVERIFY2(checkout->verdict.reason.contains("2"), qPrintable(checkout->verdict.reason));
+        QVERIFY(checkout->isFiring());
+        // The legacy runtime has no pod here: a suite known only from its series.
+        const Suite *legacy = tracker.suite({ "legacy", "old-runtime-0" });
+        QVERIFY(legacy);
+        QVERIFY(!legacy->runs.isEmpty() && !legacy->runs.first().hasPod);
     }
 
     void silenceRoundTrip()
