@@ -2,10 +2,23 @@
 #include "commandline.h"
 #include "kassert_version.h"
 #include "mainwindow.h"
+#include "session/clustersession.h"
+#include "session/democluster.h"
+#include "session/headlesscommand.h"
+#include "skaffold/skaffoldsessions.h"
+#include "skaffoldpanel.h"
+#include "system/unixsignalwatcher.h"
 
 #include <QApplication>
+#include <QDockWidget>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTextStream>
 
 #include <cstdio>
+#include <memory>
 
 namespace {
 
@@ -16,6 +29,130 @@ QStringList argumentList(int argc, char *argv[])
         list << QString::fromLocal8Bit(argv[i]);
     return list;
 }
+
+ClusterSession::Options sessionOptions(const CommandLineOptions &options)
+{
+    ClusterSession::Options session;
+    session.kubeconfig = options.kubeconfig;
+    session.context = options.context;
+    session.nameSpace = options.nameSpace;
+    session.allNamespaces = options.allNamespaces;
+    session.prometheusUrl = options.prometheusUrl;
+    session.alertmanagerUrl = options.alertmanagerUrl;
+    return session;
+}
+
+// `kassert status` and `kassert rerun`: no display needed.
+int runHeadless(int argc, char *argv[], const CommandLineOptions &options)
+{
+    QCoreApplication app(argc, argv);
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    HeadlessCommand command(options, out, err);
+    UnixSignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &app,
+                     [&command] { QCoreApplication::exit(statusExitCode(command.report())); });
+    QObject::connect(&command, &HeadlessCommand::finished, &app, [](int code) { QCoreApplication::exit(code); });
+    command.start();
+    return QCoreApplication::exec();
+}
+
+// The window and everything that lives as long as it.
+class Desktop
+{
+public:
+    Desktop(const CommandLineOptions &options)
+        : m_options(options)
+    {
+        QApplication::setQuitOnLastWindowClosed(false);
+        QObject::connect(qApp, &QApplication::lastWindowClosed, qApp, [this] { quit(); });
+        QObject::connect(&m_signals, &UnixSignalWatcher::signalReceived, qApp, [this] { quit(); });
+        QObject::connect(&m_skaffold, &SkaffoldSessions::allStopped, qApp, [this] {
+            if (m_quitting)
+                QCoreApplication::quit();
+        });
+    }
+
+    void start()
+    {
+        if (!m_options.demo) {
+            open(sessionOptions(m_options));
+            return;
+        }
+        startDemo();
+    }
+
+private:
+    void startDemo()
+    {
+        m_demo = std::make_unique<DemoCluster>();
+        m_splash = std::make_unique<QLabel>();
+        m_splash->setWindowTitle(QStringLiteral("kassert"));
+        m_splash->setAlignment(Qt::AlignCenter);
+        m_splash->setMinimumSize(420, 120);
+        m_splash->setText(QObject::tr("Starting the demo cluster…"));
+        m_splash->show();
+        QObject::connect(m_demo.get(), &DemoCluster::progress, m_splash.get(), &QLabel::setText);
+        QObject::connect(m_demo.get(), &DemoCluster::failed, qApp, [this](const QString &error) {
+            QMessageBox::critical(m_splash.get(), QObject::tr("kassert demo"),
+                                  QObject::tr("The demo cluster did not start:\n%1").arg(error));
+            QCoreApplication::exit(1);
+        });
+        QObject::connect(m_demo.get(), &DemoCluster::ready, qApp, [this](const QString &kubeconfig, const QString &summary) {
+            ClusterSession::Options options = sessionOptions(m_options);
+            options.kubeconfig = kubeconfig;
+            options.allNamespaces = true;
+            open(options);
+            m_window->statusBar()->showMessage(summary, 15000);
+            m_splash->hide();
+        });
+        m_demo->start();
+    }
+
+    void open(const ClusterSession::Options &options)
+    {
+        m_session = std::make_unique<ClusterSession>(options);
+        m_window = std::make_unique<MainWindow>(m_session.get());
+
+        auto *dock = new QDockWidget(QObject::tr("Skaffold"), m_window.get());
+        dock->setObjectName(QStringLiteral("skaffold"));
+        auto *panel = new SkaffoldPanel(&m_skaffold, m_settings, dock);
+        dock->setWidget(panel);
+        m_window->addPanelDock(dock);
+        const QString kubeconfig = options.kubeconfig;
+        QObject::connect(m_session.get(), &ClusterSession::contextChanged, panel,
+                         [panel, kubeconfig](const QString &context, const QString &nameSpace) {
+                             panel->setClusterTarget(context, nameSpace, kubeconfig);
+                         });
+        m_window->show();
+        m_session->start();
+    }
+
+    // Skaffold sessions clean up what they deployed before the app goes.
+    void quit()
+    {
+        if (m_quitting)
+            return;
+        m_quitting = true;
+        if (m_window)
+            m_window->hide();
+        if (m_skaffold.liveCount() == 0) {
+            QCoreApplication::quit();
+            return;
+        }
+        m_skaffold.stopAll();
+    }
+
+    CommandLineOptions m_options;
+    QSettings m_settings;
+    UnixSignalWatcher m_signals;
+    SkaffoldSessions m_skaffold;
+    std::unique_ptr<DemoCluster> m_demo;
+    std::unique_ptr<QLabel> m_splash;
+    std::unique_ptr<ClusterSession> m_session;
+    std::unique_ptr<MainWindow> m_window;
+    bool m_quitting = false;
+};
 
 } // namespace
 
@@ -31,12 +168,13 @@ int main(int argc, char *argv[])
         std::fputs(qPrintable(parsed.output), parsed.toStderr ? stderr : stdout);
         return parsed.exitCode;
     }
+    if (parsed.options->command != CommandLineOptions::Command::Gui)
+        return runHeadless(argc, argv, *parsed.options);
 
     QApplication app(argc, argv);
     QApplication::setApplicationDisplayName(QStringLiteral("kassert"));
     QApplication::setDesktopFileName(QStringLiteral("io.github.kassert"));
-
-    MainWindow window(*parsed.options);
-    window.show();
+    Desktop desktop(*parsed.options);
+    desktop.start();
     return QApplication::exec();
 }

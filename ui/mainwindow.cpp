@@ -1,22 +1,338 @@
 #include "mainwindow.h"
 
+#include "connectionbar.h"
 #include "emptystatewidget.h"
+#include "kube/kubecontexts.h"
+#include "suitedetailview.h"
+#include "suitepanel.h"
+#include "suites/suitetracker.h"
+#include "suites/turnnotifier.h"
+#include "suitetreemodel.h"
+#include "traynotifier.h"
 
-#include <QIcon>
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QInputDialog>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QVBoxLayout>
 
-MainWindow::MainWindow(const CommandLineOptions &options, QWidget *parent)
-    : QMainWindow(parent)
-    , m_options(options)
-    , m_emptyState(new EmptyStateWidget(this))
+namespace {
+
+constexpr auto GeometryKey = "window/geometry";
+constexpr auto StateKey = "window/state";
+constexpr auto SplitterKey = "window/splitter";
+constexpr auto MutedKey = "notifications/muted";
+
+ConnectionBar::Light lightOf(ClusterSession::Link link)
 {
-    setWindowIcon(QIcon(QStringLiteral(":/icons/kassert.svg")));
-    resize(1100, 700);
+    switch (link) {
+    case ClusterSession::Link::Cluster:
+        return ConnectionBar::Light::Cluster;
+    case ClusterSession::Link::Prometheus:
+        return ConnectionBar::Light::Prometheus;
+    case ClusterSession::Link::Alertmanager:
+        return ConnectionBar::Light::Alertmanager;
+    }
+    return ConnectionBar::Light::Cluster;
+}
 
-    m_emptyState->setTitle(tr("No test suites yet"));
-    m_emptyState->setExplanation(
-        tr("kassert shows the Kubernetes Assert suites of the cluster in your kubeconfig "
-           "(<tt>%1</tt>).")
-            .arg(m_options.kubeconfig.isEmpty() ? tr("$KUBECONFIG or ~/.kube/config")
-                                                : m_options.kubeconfig.toHtmlEscaped()));
-    setCentralWidget(m_emptyState);
+} // namespace
+
+MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
+    : QMainWindow(parent)
+    , m_session(session)
+    , m_model(new SuiteTreeModel(session->tracker(), this))
+    , m_connection(new ConnectionBar(this))
+    , m_suites(new SuitePanel(m_model, this))
+    , m_detail(new SuiteDetailView(session->tracker(), this))
+    , m_emptyState(new EmptyStateWidget(this))
+    , m_rightSide(new QStackedWidget(this))
+    , m_splitter(new QSplitter(Qt::Horizontal, this))
+    , m_turns(new TurnNotifier(this))
+    , m_tray(new TrayNotifier(this))
+{
+    setObjectName(QStringLiteral("MainWindow"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/kassert.svg")));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    resize(1200, 760);
+
+    m_rightSide->addWidget(m_emptyState);
+    m_rightSide->addWidget(m_detail);
+    m_splitter->addWidget(m_suites);
+    m_splitter->addWidget(m_rightSide);
+    m_splitter->setStretchFactor(0, 2);
+    m_splitter->setStretchFactor(1, 3);
+    m_splitter->setChildrenCollapsible(false);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_connection);
+    layout->addWidget(m_splitter, 1);
+    setCentralWidget(central);
+
+    createActions();
+
+    // Session → widgets.
+    connect(session, &ClusterSession::statusChanged, this,
+            [this](ClusterSession::Link link, const ConnectionStatus &status) {
+                m_connection->setStatus(lightOf(link), status);
+                updateEmptyState();
+            });
+    connect(session, &ClusterSession::contextChanged, this, [this](const QString &context, const QString &) {
+        if (m_session->contexts())
+            m_connection->setContexts(m_session->contexts()->contextNames(), context);
+        updateAggregate();
+        updateEmptyState();
+    });
+    connect(session, &ClusterSession::namespacesChanged, this, [this](const QStringList &namespaces) {
+        m_connection->setNamespaces(namespaces, m_session->nameSpace());
+    });
+    connect(session, &ClusterSession::rerunFinished, this,
+            [this](const SuiteKey &key, const ClusterSession::ActionResult &result) { reportAction(key, result, true); });
+    connect(session, &ClusterSession::restartFinished, this,
+            [this](const SuiteKey &key, const ClusterSession::ActionResult &result) { reportAction(key, result, false); });
+    connect(session, &ClusterSession::silenceFinished, this,
+            [this](const SuiteKey &, const ClusterSession::ActionResult &result) {
+                statusBar()->showMessage(result.message, 8000);
+            });
+    connect(session, &ClusterSession::historyReady, m_detail, &SuiteDetailView::setHistory);
+
+    // Widgets → session.
+    connect(m_connection, &ConnectionBar::contextChosen, session, &ClusterSession::switchContext);
+    connect(m_connection, &ConnectionBar::namespaceChosen, session, &ClusterSession::setNamespace);
+    connect(m_detail, &SuiteDetailView::historyRequested, session, &ClusterSession::requestHistory);
+    connect(m_detail, &SuiteDetailView::silenceRequested, session, &ClusterSession::silence);
+    connect(m_suites, &SuitePanel::selectionChanged, this, &MainWindow::showSelection);
+
+    // Tracker → attention.
+    SuiteTracker *tracker = session->tracker();
+    connect(tracker, &SuiteTracker::suiteTurned, m_turns, &TurnNotifier::suiteTurned);
+    connect(m_turns, &TurnNotifier::notify, m_tray, &TrayNotifier::showMessage);
+    connect(m_tray, &TrayNotifier::activated, this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+    for (auto signal : {&SuiteTracker::suiteAdded, &SuiteTracker::suiteChanged, &SuiteTracker::suiteRemoved})
+        connect(tracker, signal, this, &MainWindow::updateAggregate);
+
+    restoreLayout();
+    updateAggregate();
+    updateEmptyState();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    QMenu *suiteMenu = menuBar()->addMenu(tr("&Suite"));
+    m_rerun = suiteMenu->addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Rerun"), this,
+                                   &MainWindow::rerunSelected);
+    m_rerun->setShortcut(QKeySequence(Qt::Key_F5));
+    m_rerun->setToolTip(tr("Run the selected suite's specs again now (F5)"));
+    m_rerunFailing = suiteMenu->addAction(tr("Rerun All &Failing"), this, &MainWindow::rerunAllFailing);
+    m_rerunFailing->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    m_nextFailing = suiteMenu->addAction(tr("&Next Failing Suite"), this, [this] { m_suites->selectNextFailing(); });
+    m_nextFailing->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F8));
+    suiteMenu->addSeparator();
+    m_find = suiteMenu->addAction(tr("&Filter Suites"), this, [this] {
+        m_suites->filterEdit()->setFocus(Qt::ShortcutFocusReason);
+        m_suites->filterEdit()->selectAll();
+    });
+    m_find->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    suiteMenu->addSeparator();
+    suiteMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
+
+    QMenu *clusterMenu = menuBar()->addMenu(tr("&Cluster"));
+    m_switchContext = clusterMenu->addAction(tr("Switch &Context…"), this, [this] {
+        KubeContexts *contexts = m_session->contexts();
+        if (!contexts)
+            return;
+        const QStringList names = contexts->contextNames();
+        bool ok = false;
+        const QString chosen = QInputDialog::getItem(this, tr("Switch Context"), tr("Context:"), names,
+                                                     qMax(0, names.indexOf(m_session->currentContext())), false, &ok);
+        if (ok && !chosen.isEmpty())
+            m_session->switchContext(chosen);
+    });
+    m_switchContext->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+
+    m_mute = clusterMenu->addAction(tr("&Mute Notifications"));
+    m_mute->setCheckable(true);
+    m_mute->setChecked(QSettings().value(QLatin1StringView(MutedKey), false).toBool());
+    m_turns->setMuted(m_mute->isChecked());
+    connect(m_mute, &QAction::toggled, this, [this](bool muted) {
+        m_turns->setMuted(muted);
+        QSettings().setValue(QLatin1StringView(MutedKey), muted);
+    });
+    m_tray->menu()->addAction(m_mute);
+    m_tray->menu()->addAction(m_rerunFailing);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+
+    auto *toolbar = addToolBar(tr("Actions"));
+    toolbar->setObjectName(QStringLiteral("actions"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->setMovable(false);
+    toolbar->addAction(m_rerun);
+    toolbar->addAction(m_rerunFailing);
+    m_rerun->setEnabled(false);
+}
+
+void MainWindow::addDetailTab(QWidget *page, const QString &title, int index)
+{
+    m_detail->insertTab(index < 0 ? m_detail->count() : index, page, title);
+}
+
+void MainWindow::addPanelDock(QDockWidget *dock)
+{
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    m_viewMenu->addAction(dock->toggleViewAction());
+    // Restored again now that it exists, so its place survives restarts; the first time,
+    // the suites keep most of the height.
+    if (!restoreState(QSettings().value(QLatin1StringView(StateKey)).toByteArray()))
+        resizeDocks({dock}, {height() / 4}, Qt::Vertical);
+}
+
+void MainWindow::showSelection(const SuiteKey &suite, const QString &)
+{
+    const bool has = !suite.name.isEmpty();
+    m_rerun->setEnabled(has);
+    if (has)
+        m_detail->showSuite(suite);
+    m_session->setFocusedSuite(suite);
+    updateEmptyState();
+}
+
+void MainWindow::updateAggregate()
+{
+    const SuiteTracker *tracker = m_session->tracker();
+    int failing = 0;
+    RunState worst = RunState::Passed;
+    const QList<SuiteKey> keys = tracker->keys();
+    for (const SuiteKey &key : keys) {
+        const Suite *suite = tracker->suite(key);
+        const RunState state = suite->verdict.state;
+        if (state == RunState::Failed || state == RunState::Error)
+            ++failing;
+        if (runStateSeverity(state) > runStateSeverity(worst))
+            worst = state;
+    }
+    if (keys.isEmpty())
+        worst = RunState::Unknown;
+    m_tray->setAggregate(worst, failing, int(keys.size()));
+    m_rerunFailing->setEnabled(failing > 0);
+
+    const QString context = m_session->currentContext();
+    QString title = context.isEmpty() ? QStringLiteral("kassert") : context;
+    if (failing > 0)
+        title = tr("%n failing", nullptr, failing) + QStringLiteral(" — ") + title;
+    setWindowTitle(title);
+    updateEmptyState();
+}
+
+void MainWindow::updateEmptyState()
+{
+    const bool hasSuites = !m_session->tracker()->keys().isEmpty();
+    const bool hasSelection = !m_suites->selectedSuite().name.isEmpty();
+    if (hasSuites && hasSelection) {
+        m_rightSide->setCurrentWidget(m_detail);
+        return;
+    }
+    m_rightSide->setCurrentWidget(m_emptyState);
+    const ConnectionStatus cluster = m_session->status(ClusterSession::Link::Cluster);
+    if (cluster.health == ConnectionStatus::Health::Failed) {
+        m_emptyState->setTitle(tr("Cannot reach the cluster"));
+        m_emptyState->setExplanation(
+            tr("<p>%1</p><p>Check the kubeconfig and context, or start <tt>kassert --demo</tt> to try "
+               "kassert with a local demo cluster.</p>")
+                .arg(cluster.error.toHtmlEscaped()));
+    } else if (hasSuites) {
+        m_emptyState->setTitle(tr("Select a suite"));
+        m_emptyState->setExplanation(
+            tr("Choose a suite on the left to see its logs, history, runs and alerts. Failing suites "
+               "are listed first; F5 reruns the selected one."));
+    } else if (cluster.health == ConnectionStatus::Health::Ok) {
+        m_emptyState->setTitle(tr("No test suites yet"));
+        m_emptyState->setExplanation(
+            tr("<p>No pods labelled <tt>kubernetes-assert=metrics</tt> in %1.</p>"
+               "<p>Deploy a spec directory with <tt>skaffold dev</tt> (see the Skaffold panel) "
+               "or choose another namespace above.</p>")
+                .arg(m_session->nameSpace().isEmpty() ? tr("any namespace")
+                                                      : tr("namespace <b>%1</b>").arg(m_session->nameSpace().toHtmlEscaped())));
+    } else {
+        m_emptyState->setTitle(tr("Connecting…"));
+        m_emptyState->setExplanation(tr("Listing the test suites of context <b>%1</b>.")
+                                         .arg(m_session->currentContext().toHtmlEscaped()));
+    }
+}
+
+void MainWindow::rerunSelected()
+{
+    const SuiteKey key = m_suites->selectedSuite();
+    if (key.name.isEmpty())
+        return;
+    statusBar()->showMessage(tr("Asking %1 to run its specs again…").arg(key.name));
+    m_session->rerun(key);
+}
+
+void MainWindow::rerunAllFailing()
+{
+    const SuiteTracker *tracker = m_session->tracker();
+    int count = 0;
+    for (const SuiteKey &key : tracker->keys()) {
+        const RunState state = tracker->suite(key)->verdict.state;
+        if (state == RunState::Failed || state == RunState::Error) {
+            m_session->rerun(key);
+            ++count;
+        }
+    }
+    statusBar()->showMessage(tr("Rerunning %n failing suite(s)…", nullptr, count), 5000);
+}
+
+void MainWindow::reportAction(const SuiteKey &key, const ClusterSession::ActionResult &result, bool wasRerun)
+{
+    statusBar()->showMessage(result.message, 10000);
+    if (!wasRerun || result.ok || !result.canRestartRun)
+        return;
+    const auto answer = QMessageBox::question(
+        this, tr("Rerun refused"),
+        tr("<p>%1</p><p>Restart the run instead? This deletes the pod <b>%2</b>; its Deployment starts a "
+           "new one, which runs all specs.</p>")
+            .arg(result.message.toHtmlEscaped(), m_suites->selectedPod().toHtmlEscaped()),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+    if (answer == QMessageBox::Yes)
+        m_session->restartRun(key);
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QLatin1StringView(GeometryKey)).toByteArray());
+    restoreState(settings.value(QLatin1StringView(StateKey)).toByteArray());
+    const QByteArray splitter = settings.value(QLatin1StringView(SplitterKey)).toByteArray();
+    if (!splitter.isEmpty())
+        m_splitter->restoreState(splitter);
+    else
+        m_splitter->setSizes({460, 740});
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QLatin1StringView(GeometryKey), saveGeometry());
+    settings.setValue(QLatin1StringView(StateKey), saveState());
+    settings.setValue(QLatin1StringView(SplitterKey), m_splitter->saveState());
+    event->accept();
 }

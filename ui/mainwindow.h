@@ -1,20 +1,71 @@
 #pragma once
 
-#include "commandline.h"
+#include "session/clustersession.h"
 
 #include <QMainWindow>
 
+class ConnectionBar;
 class EmptyStateWidget;
+class QAction;
+class QDockWidget;
+class QMenu;
+class QStackedWidget;
+class QSplitter;
+class SuiteDetailView;
+class SuitePanel;
+class SuiteTreeModel;
+class TrayNotifier;
+class TurnNotifier;
 
-// The top-level window. It wires parts together and owns no behaviour of its own.
+// The top-level window: connection bar, suite tree, the selected suite's detail, the
+// tray icon and the actions. It wires the ClusterSession to the widgets and decides
+// nothing itself: states come from the tracker, errors from the session.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(const CommandLineOptions &options, QWidget *parent = nullptr);
+    explicit MainWindow(ClusterSession *session, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    SuitePanel *suitePanel() const { return m_suites; }
+    SuiteDetailView *detailView() const { return m_detail; }
+    ConnectionBar *connectionBar() const { return m_connection; }
+    TurnNotifier *turnNotifier() const { return m_turns; }
+    QAction *rerunAction() const { return m_rerun; }
+    // Adds a dock (the Skaffold panel) and a tab of the detail view (Logs, Spec): parts
+    // that own their behaviour attach themselves here.
+    void addDetailTab(QWidget *page, const QString &title, int index = -1);
+    void addPanelDock(QDockWidget *dock);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    CommandLineOptions m_options;
+    void createActions();
+    void showSelection(const SuiteKey &suite, const QString &pod);
+    void updateAggregate();
+    void updateEmptyState();
+    void rerunSelected();
+    void rerunAllFailing();
+    void reportAction(const SuiteKey &key, const ClusterSession::ActionResult &result, bool wasRerun);
+    void restoreLayout();
+
+    ClusterSession *m_session;
+    SuiteTreeModel *m_model;
+    ConnectionBar *m_connection;
+    SuitePanel *m_suites;
+    SuiteDetailView *m_detail;
     EmptyStateWidget *m_emptyState;
+    QStackedWidget *m_rightSide;
+    QSplitter *m_splitter;
+    TurnNotifier *m_turns;
+    TrayNotifier *m_tray;
+    QAction *m_rerun = nullptr;
+    QAction *m_rerunFailing = nullptr;
+    QAction *m_nextFailing = nullptr;
+    QAction *m_find = nullptr;
+    QAction *m_switchContext = nullptr;
+    QAction *m_mute = nullptr;
+    QMenu *m_viewMenu = nullptr;
 };
