@@ -9,6 +9,11 @@ FailureListModel::FailureListModel(QObject *parent)
 {
 }
 
+LogModel *FailureListModel::logModel() const
+{
+    return m_logModel;
+}
+
 void FailureListModel::setLogModel(LogModel *model)
 {
     if (m_logModel)

@@ -31,7 +31,7 @@ public:
     explicit FailureListModel(QObject *parent = nullptr);
 
     void setLogModel(LogModel *model);
-    LogModel *logModel() const { return m_logModel; }
+    LogModel *logModel() const;
     const QList<JestFailure> &failures() const { return m_failures; }
 
     int rowCount(const QModelIndex &parent = {}) const override;

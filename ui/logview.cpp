@@ -69,6 +69,11 @@ LogView::LogView(QWidget *parent)
 
 LogView::~LogView() = default;
 
+LogModel *LogView::model() const
+{
+    return m_model;
+}
+
 void LogView::setModel(LogModel *model)
 {
     if (m_model)

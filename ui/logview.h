@@ -24,7 +24,7 @@ public:
     ~LogView() override;
 
     void setModel(LogModel *model);
-    LogModel *model() const { return m_model; }
+    LogModel *model() const;
     LogSearch *search() const { return m_search; }
 
     void setWordWrap(bool wrap);
