@@ -3,6 +3,7 @@
 #include "kube/credentialdelivery.h"
 #include "kube/kubeconfigvalidation.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -73,7 +74,9 @@ ExecCredentialSource::~ExecCredentialSource()
         // Nobody needs the plugin any more: kill it and let the QProcess reap it and delete
         // itself, instead of blocking here until it is gone.
         m_process->disconnect(this);
-        m_process->setParent(nullptr);
+        // The application adopts it, so it is freed at exit even if no event loop runs.
+        QCoreApplication *app = QCoreApplication::instance();
+        m_process->setParent(app && app->thread() == m_process->thread() ? app : nullptr);
         connect(m_process, &QProcess::finished, m_process, &QObject::deleteLater);
         m_process->kill();
     }
