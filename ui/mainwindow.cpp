@@ -3,6 +3,9 @@
 #include "connectionbar.h"
 #include "emptystatewidget.h"
 #include "kube/kubecontexts.h"
+#include "logmodel.h"
+#include "logpanel.h"
+#include "podlogfeed.h"
 #include "suitedetailview.h"
 #include "suitepanel.h"
 #include "suites/suitetracker.h"
@@ -59,6 +62,9 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_turns(new TurnNotifier(this))
     , m_tray(new TrayNotifier(this))
+    , m_logModel(new LogModel(this))
+    , m_logFeed(new PodLogFeed(m_logModel, this))
+    , m_logs(new LogPanel(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/kassert.svg")));
@@ -72,6 +78,9 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 3);
     m_splitter->setChildrenCollapsible(false);
+    // The log toolbar's size hint is wide; the suite names matter more than its spacing.
+    m_rightSide->setMinimumWidth(420);
+    m_suites->setMinimumWidth(280);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -81,6 +90,9 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
     layout->addWidget(m_splitter, 1);
     setCentralWidget(central);
 
+    m_logs->setModel(m_logModel);
+    m_detail->insertTab(0, m_logs, tr("Logs"));
+    m_detail->setCurrentIndex(0);
     createActions();
 
     // Session → widgets.
@@ -90,6 +102,8 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
                 updateEmptyState();
             });
     connect(session, &ClusterSession::contextChanged, this, [this](const QString &context, const QString &) {
+        m_logFeed->setClient(m_session->client());
+        m_logs->setContainers({});
         if (m_session->contexts())
             m_connection->setContexts(m_session->contexts()->contextNames(), context);
         updateAggregate();
@@ -114,6 +128,12 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
     connect(m_detail, &SuiteDetailView::historyRequested, session, &ClusterSession::requestHistory);
     connect(m_detail, &SuiteDetailView::silenceRequested, session, &ClusterSession::silence);
     connect(m_suites, &SuitePanel::selectionChanged, this, &MainWindow::showSelection);
+    connect(m_logs, &LogPanel::containerChosen, this, [this](const QString &container, bool previous) {
+        m_logFeed->show(m_logFeed->nameSpace(), m_logFeed->pod(), container, previous);
+    });
+    connect(m_logFeed, &PodLogFeed::statusChanged, this, [this](const QString &text, bool error) {
+        statusBar()->showMessage(text, error ? 0 : 5000);
+    });
 
     // Tracker → attention.
     SuiteTracker *tracker = session->tracker();
@@ -151,6 +171,21 @@ void MainWindow::createActions()
         m_suites->filterEdit()->selectAll();
     });
     m_find->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    suiteMenu->addAction(tr("&Find in Log"), this, [this] {
+        m_detail->setCurrentWidget(m_logs);
+        m_logs->setFocus(Qt::ShortcutFocusReason);
+    });
+    // F8, Shift+F8 and Ctrl+F are the log panel's own shortcuts (active while it has the
+    // focus); the menu entries bring the panel forward from anywhere else.
+    suiteMenu->addAction(tr("Next Failure in &Log"), this, [this] {
+        m_detail->setCurrentWidget(m_logs);
+        m_logs->nextFailure();
+    });
+    suiteMenu->addAction(tr("Previous Failure in Log"), this, [this] {
+        m_detail->setCurrentWidget(m_logs);
+        m_logs->previousFailure();
+    });
+
     suiteMenu->addSeparator();
     suiteMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
 
@@ -205,12 +240,37 @@ void MainWindow::addPanelDock(QDockWidget *dock)
         resizeDocks({dock}, {height() / 4}, Qt::Vertical);
 }
 
-void MainWindow::showSelection(const SuiteKey &suite, const QString &)
+void MainWindow::showLogOf(const SuiteKey &key, const QString &podName)
+{
+    const Suite *suite = m_session->tracker()->suite(key);
+    const Run *shown = nullptr;
+    for (const Run &run : suite ? suite->runs : QList<Run>{}) {
+        if (run.hasPod && run.pod.name == podName)
+            shown = &run;
+    }
+    if (!shown) {
+        m_logFeed->stop();
+        m_logs->setContainers({});
+        return;
+    }
+    const PodInfo &pod = shown->pod;
+    // Another run of the same pod keeps the container the user chose.
+    const bool samePod = pod.nameSpace == m_logFeed->nameSpace() && pod.name == m_logFeed->pod();
+    const QString container = samePod ? m_logFeed->container() : pod.assertContainer();
+    QStringList containers;
+    for (const ContainerInfo &info : pod.containers)
+        containers << info.name;
+    m_logs->setContainers(containers, container);
+    m_logFeed->show(pod.nameSpace, pod.name, container, samePod && m_logs->previousContainer());
+}
+
+void MainWindow::showSelection(const SuiteKey &suite, const QString &pod)
 {
     const bool has = !suite.name.isEmpty();
     m_rerun->setEnabled(has);
     if (has)
         m_detail->showSuite(suite);
+    showLogOf(suite, pod);
     m_session->setFocusedSuite(suite);
     updateEmptyState();
 }

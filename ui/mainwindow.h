@@ -6,6 +6,9 @@
 
 class ConnectionBar;
 class EmptyStateWidget;
+class LogModel;
+class LogPanel;
+class PodLogFeed;
 class QAction;
 class QDockWidget;
 class QMenu;
@@ -30,6 +33,7 @@ public:
 
     SuitePanel *suitePanel() const { return m_suites; }
     SuiteDetailView *detailView() const { return m_detail; }
+    LogPanel *logPanel() const { return m_logs; }
     ConnectionBar *connectionBar() const { return m_connection; }
     TurnNotifier *turnNotifier() const { return m_turns; }
     QAction *rerunAction() const { return m_rerun; }
@@ -44,6 +48,7 @@ protected:
 private:
     void createActions();
     void showSelection(const SuiteKey &suite, const QString &pod);
+    void showLogOf(const SuiteKey &suite, const QString &pod);
     void updateAggregate();
     void updateEmptyState();
     void rerunSelected();
@@ -61,6 +66,9 @@ private:
     QSplitter *m_splitter;
     TurnNotifier *m_turns;
     TrayNotifier *m_tray;
+    LogModel *m_logModel;
+    PodLogFeed *m_logFeed;
+    LogPanel *m_logs;
     QAction *m_rerun = nullptr;
     QAction *m_rerunFailing = nullptr;
     QAction *m_nextFailing = nullptr;

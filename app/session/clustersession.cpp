@@ -123,6 +123,8 @@ void ClusterSession::start()
 {
     d->contexts = new KubeContexts(KubeconfigLoader::defaultOptions(d->options.kubeconfig), this);
     d->contexts->setNamespaceOverride(d->options.nameSpace);
+    // `kubectl config use-context` elsewhere, or a refreshed token file, applies at once.
+    d->contexts->setWatchFiles(true);
     connect(d->contexts, &KubeContexts::switched, this, [this](const ClusterAccess &access) { d->connectTo(access); });
     auto fail = [this](const QString &error) {
         ConnectionStatus status;

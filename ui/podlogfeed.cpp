@@ -1,0 +1,75 @@
+#include "podlogfeed.h"
+
+#include "kube/kubeclient.h"
+#include "kube/logstream.h"
+#include "logmodel.h"
+
+PodLogFeed::PodLogFeed(LogModel *model, QObject *parent)
+    : QObject(parent)
+    , m_model(model)
+{
+}
+
+PodLogFeed::~PodLogFeed()
+{
+    stop();
+}
+
+void PodLogFeed::setClient(KubeClient *client)
+{
+    if (client == m_client)
+        return;
+    stop();
+    m_client = client;
+    m_model->clear();
+    m_pod.clear();
+}
+
+void PodLogFeed::show(const QString &nameSpace, const QString &pod, const QString &container, bool previous)
+{
+    if (nameSpace == m_nameSpace && pod == m_pod && container == m_container && previous == m_previous && m_stream)
+        return;
+    m_nameSpace = nameSpace;
+    m_pod = pod;
+    m_container = container;
+    m_previous = previous;
+    restart();
+}
+
+void PodLogFeed::stop()
+{
+    if (!m_stream)
+        return;
+    m_stream->stop();
+    m_stream->deleteLater();
+    m_stream = nullptr;
+}
+
+void PodLogFeed::restart()
+{
+    stop();
+    m_model->clear();
+    if (!m_client || m_pod.isEmpty())
+        return;
+    LogStreamOptions options;
+    options.container = m_container;
+    options.previous = m_previous;
+    options.timestamps = true;
+    options.tailLines = TailLines;
+    options.follow = !m_previous;
+    m_stream = new LogStream(m_client, m_nameSpace, m_pod, options, this);
+    connect(m_stream, &LogStream::linesReceived, m_model, &LogModel::appendLines);
+    const QString what = tr("%1 in %2/%3").arg(m_container, m_nameSpace, m_pod);
+    connect(m_stream, &LogStream::statusChanged, this, [this, what](const ConnectionStatus &status) {
+        const bool failing = !status.error.isEmpty();
+        emit statusChanged(failing ? status.error : tr("%1: %2").arg(what, status.summary), failing);
+    });
+    connect(m_stream, &LogStream::finished, this, [this, what](const HttpError &error) {
+        if (error.isError())
+            emit statusChanged(error.toString(), true);
+        else
+            emit statusChanged(tr("%1: log ended").arg(what), false);
+    });
+    emit statusChanged(tr("reading %1").arg(what), false);
+    m_stream->start();
+}
