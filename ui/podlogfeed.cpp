@@ -40,6 +40,9 @@ void PodLogFeed::stop()
 {
     if (!m_stream)
         return;
+    // Its last status must not reach listeners of a stream nobody shows any more (or a
+    // window being destroyed).
+    m_stream->disconnect(this);
     m_stream->stop();
     m_stream->deleteLater();
     m_stream = nullptr;
