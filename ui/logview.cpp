@@ -9,6 +9,7 @@
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QKeyEvent>
+#include <QtMath>
 #include <QPainter>
 #include <QSaveFile>
 #include <QScrollBar>
@@ -129,10 +130,12 @@ void LogView::updateMetrics()
 {
     const QFontMetrics fm(font());
     m_lineHeight = std::max(1, fm.height());
-    m_charWidth = std::max(1, fm.horizontalAdvance(u'M'));
+    // Fractional: glyphs advance by e.g. 7.8 px, and a rounded grid would make
+    // differently styled runs of one line overlap or drift apart.
+    m_charWidth = std::max<qreal>(1, QFontMetricsF(font()).horizontalAdvance(u'M'));
     m_timestampWidth = fm.horizontalAdvance(u"00:00:00.000"_s) + Gap;
     verticalScrollBar()->setSingleStep(1);
-    horizontalScrollBar()->setSingleStep(m_charWidth * 2);
+    horizontalScrollBar()->setSingleStep(qCeil(m_charWidth * 2));
     updateScrollBars();
 }
 
@@ -145,7 +148,7 @@ int LogView::wrapColumns() const
 {
     if (!m_wrap)
         return std::numeric_limits<int>::max();
-    return std::max(1, (viewport()->width() - textLeft()) / m_charWidth);
+    return std::max(1, int((viewport()->width() - textLeft()) / m_charWidth));
 }
 
 int LogView::displayedLineCount() const
@@ -209,7 +212,7 @@ void LogView::updateScrollBars()
     if (m_following)
         v->setValue(maximum);
     QScrollBar *h = horizontalScrollBar();
-    const int textWidth = m_wrap ? 0 : m_longestLine * m_charWidth + m_charWidth;
+    const int textWidth = m_wrap ? 0 : qCeil((m_longestLine + 1) * m_charWidth);
     h->setRange(0, std::max(0, textLeft() + textWidth - viewport()->width()));
     h->setPageStep(std::max(1, viewport()->width() - textLeft()));
     m_adjusting = false;
@@ -336,7 +339,7 @@ void LogView::showMatch(int index)
     }
     if (!m_wrap) {
         QScrollBar *h = horizontalScrollBar();
-        const int x = match.start * m_charWidth;
+        const int x = qFloor(match.start * m_charWidth);
         const int width = viewport()->width() - textLeft();
         if (x < h->value() || x + match.length * m_charWidth > h->value() + width)
             h->setValue(std::max(0, x - width / 3));
@@ -412,7 +415,7 @@ LogView::Position LogView::positionAt(const QPoint &point) const
     }
     const int visual = std::clamp((point.y() - hit->y) / m_lineHeight, 0, hit->visualLines - 1);
     const int scrolled = m_wrap ? 0 : horizontalScrollBar()->value();
-    const int column = std::max(0, (point.x() - textLeft() + scrolled + m_charWidth / 2) / m_charWidth);
+    const int column = std::max(0, qFloor((point.x() - textLeft() + scrolled) / m_charWidth + 0.5));
     return {lineOfDisplayRow(hit->displayRow), m_wrap ? visual * wrapColumns() + column : column};
 }
 
@@ -451,8 +454,8 @@ void LogView::paintLine(QPainter &painter, const StoredLine &line, qint64 lineNu
     const int left = textLeft();
     const int scrolled = m_wrap ? 0 : horizontalScrollBar()->value();
     // Columns on screen; in wrap mode every column of a visual line is.
-    const int firstColumn = m_wrap ? 0 : scrolled / m_charWidth;
-    const int lastColumn = m_wrap ? columns : firstColumn + (width - left) / m_charWidth + 2;
+    const int firstColumn = m_wrap ? 0 : int(scrolled / m_charWidth);
+    const int lastColumn = m_wrap ? columns : firstColumn + int((width - left) / m_charWidth) + 2;
     painter.save();
     painter.setClipRect(left - 1, layout.y, width - left + 1, height);
 
@@ -475,8 +478,8 @@ void LogView::paintLine(QPainter &painter, const StoredLine &line, qint64 lineNu
         QColor bg;
         ansi.resolve(s.style, &fg, &bg);
         if (bg.isValid()) {
-            forEachPiece(s.start, s.end, [&](int x, int y, int a, int b) {
-                painter.fillRect(x, y, (b - a) * m_charWidth, m_lineHeight, bg);
+            forEachPiece(s.start, s.end, [&](qreal x, int y, int a, int b) {
+                painter.fillRect(QRectF(x, y, (b - a) * m_charWidth, m_lineHeight), bg);
             });
         }
     }
@@ -488,8 +491,8 @@ void LogView::paintLine(QPainter &painter, const StoredLine &line, qint64 lineNu
         const bool isCurrent = current && *current == m;
         QColor colour = isCurrent ? QColor(255, 140, 0) : QColor(255, 215, 0);
         colour.setAlpha(isCurrent ? 200 : (ansi.isDark() ? 110 : 150));
-        forEachPiece(m.start, m.start + m.length, [&](int x, int y, int a, int b) {
-            painter.fillRect(x, y, (b - a) * m_charWidth, m_lineHeight, colour);
+        forEachPiece(m.start, m.start + m.length, [&](qreal x, int y, int a, int b) {
+            painter.fillRect(QRectF(x, y, (b - a) * m_charWidth, m_lineHeight), colour);
         });
     }
     // Selection.
@@ -500,8 +503,8 @@ void LogView::paintLine(QPainter &painter, const StoredLine &line, qint64 lineNu
         const int to = lineNumber == end.line ? end.column : int(line.text.size()) + 1;
         QColor colour = palette().color(QPalette::Highlight);
         colour.setAlpha(120);
-        forEachPiece(from, to, [&](int x, int y, int a, int b) {
-            painter.fillRect(x, y, (b - a) * m_charWidth, m_lineHeight, colour);
+        forEachPiece(from, to, [&](qreal x, int y, int a, int b) {
+            painter.fillRect(QRectF(x, y, (b - a) * m_charWidth, m_lineHeight), colour);
         });
     }
     // Text.
@@ -516,8 +519,8 @@ void LogView::paintLine(QPainter &painter, const StoredLine &line, qint64 lineNu
         f.setStrikeOut(s.style.has(TextStyle::Strikeout));
         painter.setFont(f);
         painter.setPen(fg);
-        forEachPiece(s.start, s.end, [&](int x, int y, int a, int b) {
-            painter.drawText(x, y + ascent, QStringView(line.text).mid(a, b - a).toString());
+        forEachPiece(s.start, s.end, [&](qreal x, int y, int a, int b) {
+            painter.drawText(QPointF(x, y + ascent), QStringView(line.text).mid(a, b - a).toString());
         });
     }
     painter.restore();
@@ -634,6 +637,11 @@ void LogView::mouseMoveEvent(QMouseEvent *event)
         verticalScrollBar()->triggerAction(QAbstractSlider::SliderSingleStepAdd);
     m_cursor = positionAt(point);
     viewport()->update();
+}
+
+void LogView::mouseReleaseEvent(QMouseEvent *event)
+{
+    event->setAccepted(event->button() == Qt::LeftButton);
 }
 
 void LogView::mouseDoubleClickEvent(QMouseEvent *event)

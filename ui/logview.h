@@ -69,6 +69,7 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void changeEvent(QEvent *event) override;
 
@@ -117,7 +118,7 @@ private:
     int m_newLines = 0;
     int m_currentMatch = -1;
     int m_lineHeight = 1;
-    int m_charWidth = 1;
+    qreal m_charWidth = 1;
     int m_timestampWidth = 0;
     int m_longestLine = 0; // columns, for the horizontal range
     qint64 m_topBeforeRemoval = -1;
