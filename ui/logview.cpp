@@ -447,7 +447,10 @@ void LogView::paintLine(QPainter &painter, const StoredLine &line, qint64 lineNu
     if (LogModel::isFailureHeader(line))
         painter.fillRect(0, layout.y, MarkerWidth, height, ansi.color(AnsiColor::indexed(1), true));
     if (m_timestamps && line.timestamp.isValid()) {
-        painter.setPen(palette().color(QPalette::PlaceholderText));
+        const QColor text = palette().color(QPalette::Text);
+        const QColor base = palette().color(QPalette::Base);
+        painter.setPen(QColor::fromRgbF(text.redF() * 0.55 + base.redF() * 0.45, text.greenF() * 0.55 + base.greenF() * 0.45,
+                                        text.blueF() * 0.55 + base.blueF() * 0.45));
         painter.drawText(MarkerWidth + Gap, layout.y + ascent, line.timestamp.toLocalTime().toString(u"HH:mm:ss.zzz"_s));
     }
 
@@ -483,18 +486,6 @@ void LogView::paintLine(QPainter &painter, const StoredLine &line, qint64 lineNu
             });
         }
     }
-    // Matches, the current one stronger.
-    const QList<LogSearch::Match> matches = m_search->matchesOnLine(lineNumber);
-    const LogSearch::Match *current = m_currentMatch >= 0 && m_currentMatch < matchCount()
-        ? &m_search->matches().at(m_currentMatch) : nullptr;
-    for (const LogSearch::Match &m : matches) {
-        const bool isCurrent = current && *current == m;
-        QColor colour = isCurrent ? QColor(255, 140, 0) : QColor(255, 215, 0);
-        colour.setAlpha(isCurrent ? 200 : (ansi.isDark() ? 110 : 150));
-        forEachPiece(m.start, m.start + m.length, [&](qreal x, int y, int a, int b) {
-            painter.fillRect(QRectF(x, y, (b - a) * m_charWidth, m_lineHeight), colour);
-        });
-    }
     // Selection.
     const Position start = std::min(m_anchor, m_cursor);
     const Position end = std::max(m_anchor, m_cursor);
@@ -520,6 +511,19 @@ void LogView::paintLine(QPainter &painter, const StoredLine &line, qint64 lineNu
         painter.setFont(f);
         painter.setPen(fg);
         forEachPiece(s.start, s.end, [&](qreal x, int y, int a, int b) {
+            painter.drawText(QPointF(x, y + ascent), QStringView(line.text).mid(a, b - a).toString());
+        });
+    }
+    // Matches last, opaque with dark text, so they read on any run colour.
+    const QList<LogSearch::Match> matches = m_search->matchesOnLine(lineNumber);
+    const LogSearch::Match *current = m_currentMatch >= 0 && m_currentMatch < matchCount()
+        ? &m_search->matches().at(m_currentMatch) : nullptr;
+    painter.setFont(font());
+    for (const LogSearch::Match &m : matches) {
+        const QColor colour = current && *current == m ? QColor(255, 150, 50) : QColor(255, 225, 90);
+        forEachPiece(m.start, m.start + m.length, [&](qreal x, int y, int a, int b) {
+            painter.fillRect(QRectF(x, y, (b - a) * m_charWidth, m_lineHeight), colour);
+            painter.setPen(Qt::black);
             painter.drawText(QPointF(x, y + ascent), QStringView(line.text).mid(a, b - a).toString());
         });
     }

@@ -4,6 +4,7 @@
 #include "logview.h"
 #include "specviewer.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -177,6 +178,17 @@ private slots:
         const QString path = qEnvironmentVariable("KASSERT_SCREENSHOT");
         if (path.isEmpty())
             QSKIP("set KASSERT_SCREENSHOT to a .png path to take a screenshot");
+        if (qEnvironmentVariableIsSet("KASSERT_SCREENSHOT_DARK")) {
+            QPalette dark;
+            dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+            dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+            dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+            dark.setColor(QPalette::Text, QColor(0xdc, 0xdc, 0xdc));
+            dark.setColor(QPalette::Button, QColor(0x3a, 0x3a, 0x3a));
+            dark.setColor(QPalette::ButtonText, QColor(0xe0, 0xe0, 0xe0));
+            dark.setColor(QPalette::Highlight, QColor(0x3d, 0x6a, 0xa8));
+            QApplication::setPalette(dark);
+        }
         m_panel->setContainers({"specs", "proxy"}, "specs");
         m_model->appendLines(filler(20));
         m_model->appendLines(sample("failing-colour.log"));
