@@ -2,11 +2,22 @@
 
 #include "logmodel.h"
 
+#include <QTimer>
+
 using namespace Qt::StringLiterals;
 
 LogSearch::LogSearch(QObject *parent)
     : QObject(parent)
+    , m_sliceTimer(new QTimer(this))
 {
+    m_sliceTimer->setSingleShot(true);
+    m_sliceTimer->setInterval(0);
+    connect(m_sliceTimer, &QTimer::timeout, this, &LogSearch::scanSlice);
+}
+
+bool LogSearch::isScanning() const
+{
+    return m_active && m_model && m_scannedRows < m_model->rowCount();
 }
 
 void LogSearch::setModel(LogModel *model)
@@ -50,9 +61,24 @@ void LogSearch::rescan()
 {
     m_matches.clear();
     m_filterLines.clear();
-    if (m_active && m_model && m_model->rowCount() > 0)
-        scanRows(0, m_model->rowCount() - 1);
-    rebuildFilterFrom(std::numeric_limits<qint64>::min());
+    m_scannedRows = 0;
+    m_sliceTimer->stop();
+    scanSlice();
+}
+
+void LogSearch::scanSlice()
+{
+    if (isScanning()) {
+        const int first = m_scannedRows;
+        const int last = std::min(m_model->rowCount(), first + RowsPerSlice) - 1;
+        scanRows(first, last);
+        m_scannedRows = last + 1;
+        rebuildFilterFrom(first == 0 ? std::numeric_limits<qint64>::min() : m_model->lineNumber(first));
+        if (isScanning())
+            m_sliceTimer->start();
+    } else {
+        rebuildFilterFrom(std::numeric_limits<qint64>::min());
+    }
     emit matchesChanged();
 }
 
@@ -114,18 +140,24 @@ void LogSearch::onRowsInserted(const QModelIndex &parent, int first, int last)
 {
     if (parent.isValid() || !m_active)
         return;
+    if (m_scannedRows < first)
+        return; // an earlier scan is still running: the slices will reach these rows
     scanRows(first, last);
+    m_scannedRows = last + 1;
     // New lines may be context of earlier matches, and new matches give earlier lines context.
     rebuildFilterFrom(m_model->lineNumber(first));
     emit matchesChanged();
 }
 
-void LogSearch::onRowsRemoved()
+void LogSearch::onRowsRemoved(const QModelIndex &parent, int first, int last)
 {
+    if (parent.isValid())
+        return;
     if (!m_active)
         return;
     // Only a cap removes rows, always from the front: forget what was dropped.
     const qint64 firstLine = m_model->lineNumber(0);
+    m_scannedRows = std::max(0, m_scannedRows - (last - first + 1));
     m_matches.erase(m_matches.begin(), m_matches.begin() + firstMatchFrom(firstLine));
     const auto kept = std::lower_bound(m_filterLines.begin(), m_filterLines.end(), firstLine);
     m_filterLines.erase(m_filterLines.begin(), kept);

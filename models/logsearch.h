@@ -5,6 +5,8 @@
 #include <QPointer>
 #include <QRegularExpression>
 
+class QTimer;
+
 class LogModel;
 
 // Search over a LogModel: every occurrence of a text or regular expression, kept up to
@@ -12,6 +14,10 @@ class LogModel;
 // line with N lines of context around it). Lines are absolute line numbers
 // (LogModel::lineNumber), so a cap dropping old rows does not shift them.
 // No widgets: the view paints from matches() and filterLines().
+//
+// A long log is scanned in slices from the event loop, so a search over a million
+// lines never freezes the window: matches() grows and matchesChanged fires per slice,
+// isScanning() says whether the scan has reached the end.
 class LogSearch : public QObject
 {
     Q_OBJECT
@@ -26,6 +32,8 @@ public:
     };
     // A line with thousands of hits (a regex like `.`) is capped, not a memory hog.
     static constexpr int MaxMatchesPerLine = 1000;
+    // Rows scanned at once; the first slice is scanned at once, within setPattern.
+    static constexpr int RowsPerSlice = 20000;
 
     explicit LogSearch(QObject *parent = nullptr);
 
@@ -36,6 +44,7 @@ public:
     int contextLines() const { return m_context; }
 
     bool isActive() const { return m_active; }
+    bool isScanning() const;
     QString errorString() const { return m_error; }
     const QList<Match> &matches() const { return m_matches; }
     // Index of the first match on or after `line` (matches().size() when none).
@@ -50,10 +59,11 @@ signals:
 
 private:
     void rescan();
+    void scanSlice();
     void scanRows(int firstRow, int lastRow);
     void rebuildFilterFrom(qint64 fromLine);
     void onRowsInserted(const QModelIndex &parent, int first, int last);
-    void onRowsRemoved();
+    void onRowsRemoved(const QModelIndex &parent, int first, int last);
 
     QPointer<LogModel> m_model;
     QRegularExpression m_regex;
@@ -62,4 +72,6 @@ private:
     int m_context = 0;
     QList<Match> m_matches;
     QList<qint64> m_filterLines;
+    int m_scannedRows = 0; // rows from the front already scanned
+    QTimer *m_sliceTimer;
 };

@@ -158,6 +158,24 @@ private slots:
         QCOMPARE(m_view->matchCount(), 12);
     }
 
+    void longLogIsSearchedInSlices()
+    {
+        const int count = 3 * LogSearch::RowsPerSlice + 10;
+        m_model->appendLines(numbered(0, count, 100));
+        QSignalSpy matches(m_view.get(), &LogView::matchesChanged);
+        m_view->setSearchPattern("ERROR", false, true);
+        QVERIFY(m_view->search()->isScanning());
+        QCOMPARE(m_view->matchCount(), LogSearch::RowsPerSlice / 100); // the first slice, at once
+        m_model->appendLines(numbered(count, 100, 100)); // arrives mid-scan
+        QTRY_VERIFY(!m_view->search()->isScanning());
+        QCOMPARE(m_view->matchCount(), (count + 100 + 99) / 100);
+        QVERIFY(matches.size() >= 4);
+        const QList<LogSearch::Match> &all = m_view->search()->matches();
+        QVERIFY(std::is_sorted(all.cbegin(), all.cend(), [](const auto &a, const auto &b) { return a.line < b.line; }));
+        m_view->setFilterEnabled(true);
+        QCOMPARE(m_view->displayedLineCount(), m_view->matchCount());
+    }
+
     void filterShowsMatchesWithContext()
     {
         m_model->appendLines(numbered(0, 1000, 100));
