@@ -182,8 +182,9 @@ void LogBuffer::spill()
 {
     if (!ensureFile())
         return;
-    // Spill down to three quarters of the budget so writes come in large batches.
-    const qint64 target = m_budget / 4 * 3;
+    // Spill a sixteenth of the budget at a time: large enough writes, short enough
+    // that one batch of lines never stalls the event loop for long.
+    const qint64 target = m_budget - std::max<qint64>(m_budget / 16, 1);
     QByteArray &out = m_pendingWrite;
     qint64 end = m_offsets.last();
     while (m_memoryBytes + out.size() > target && !m_memory.empty()) {
