@@ -53,7 +53,9 @@ int runHeadless(int argc, char *argv[], const CommandLineOptions &options)
     QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &app,
                      [&command] { QCoreApplication::exit(statusExitCode(command.report())); });
     QObject::connect(&command, &HeadlessCommand::finished, &app, [](int code) { QCoreApplication::exit(code); });
-    command.start();
+    // Started from the event loop: a command that finishes at once (a malformed
+    // kubeconfig) must find the loop running to deliver its exit code.
+    QMetaObject::invokeMethod(&command, &HeadlessCommand::start, Qt::QueuedConnection);
     return QCoreApplication::exec();
 }
 
