@@ -1,6 +1,6 @@
 #include "logview.h"
 
-#include "ansipalette.h"
+#include "loglinepainter.h"
 #include "logmodel.h"
 #include "logs/logtimestamp.h"
 #include "logsearch.h"
@@ -20,33 +20,6 @@ namespace {
 
 constexpr int MarkerWidth = 4;
 constexpr int Gap = 6;
-
-// Styled stretches covering a whole line, default style in the gaps between runs.
-struct Segment
-{
-    int start;
-    int end;
-    TextStyle style;
-};
-
-QList<Segment> segmentsOf(const StoredLine &line)
-{
-    QList<Segment> out;
-    const int length = int(line.text.size());
-    int pos = 0;
-    for (const FormatRun &run : line.runs) {
-        const int start = std::clamp(run.start, pos, length);
-        const int end = std::clamp(run.start + run.length, start, length);
-        if (start > pos)
-            out.append({pos, start, {}});
-        if (end > start)
-            out.append({start, end, run.style});
-        pos = end;
-    }
-    if (pos < length)
-        out.append({pos, length, {}});
-    return out;
-}
 
 } // namespace
 
@@ -428,106 +401,29 @@ void LogView::paintEvent(QPaintEvent *)
     if (!m_model)
         return;
     const int columns = wrapColumns();
+    const LogLinePainter linePainter(palette(), font());
+    const Position start = std::min(m_anchor, m_cursor);
+    const Position end = std::max(m_anchor, m_cursor);
     for (const RowLayout &layout : layoutVisibleRows()) {
         const qint64 lineNumber = lineOfDisplayRow(layout.displayRow);
         const int row = m_model->rowOfLineNumber(lineNumber);
-        if (row >= 0)
-            paintLine(painter, m_model->line(row), lineNumber, layout, columns);
-    }
-}
-
-void LogView::paintLine(QPainter &painter, const StoredLine &line, qint64 lineNumber, const RowLayout &layout,
-                        int columns) const
-{
-    const AnsiPalette ansi(palette());
-    const int height = layout.visualLines * m_lineHeight;
-    const int width = viewport()->width();
-    const int ascent = QFontMetrics(font()).ascent();
-
-    if (LogModel::isFailureHeader(line))
-        painter.fillRect(0, layout.y, MarkerWidth, height, ansi.color(AnsiColor::indexed(1), true));
-    if (m_timestamps && line.timestamp.isValid()) {
-        const QColor text = palette().color(QPalette::Text);
-        const QColor base = palette().color(QPalette::Base);
-        painter.setPen(QColor::fromRgbF(text.redF() * 0.55 + base.redF() * 0.45, text.greenF() * 0.55 + base.greenF() * 0.45,
-                                        text.blueF() * 0.55 + base.blueF() * 0.45));
-        painter.drawText(MarkerWidth + Gap, layout.y + ascent, line.timestamp.toLocalTime().toString(u"HH:mm:ss.zzz"_s));
-    }
-
-    const int left = textLeft();
-    const int scrolled = m_wrap ? 0 : horizontalScrollBar()->value();
-    // Columns on screen; in wrap mode every column of a visual line is.
-    const int firstColumn = m_wrap ? 0 : int(scrolled / m_charWidth);
-    const int lastColumn = m_wrap ? columns : firstColumn + int((width - left) / m_charWidth) + 2;
-    painter.save();
-    painter.setClipRect(left - 1, layout.y, width - left + 1, height);
-
-    // Calls `f(x, y, from, to)` for each on-screen piece of the columns [from, to).
-    auto forEachPiece = [&](int from, int to, auto &&f) {
-        for (int visual = from / columns; visual < layout.visualLines && visual * columns < to; ++visual) {
-            const int base = m_wrap ? visual * columns : 0;
-            const int a = std::max({from, base, base + firstColumn});
-            const int b = std::min({to, m_wrap ? base + columns : std::numeric_limits<int>::max(), base + lastColumn});
-            if (a < b)
-                f(left + (a - base) * m_charWidth - scrolled, layout.y + visual * m_lineHeight, a, b);
-            if (!m_wrap)
-                break;
+        if (row < 0)
+            continue;
+        const StoredLine line = m_model->line(row);
+        const LogLineGeometry geometry{layout.y, layout.visualLines, m_lineHeight, m_charWidth, MarkerWidth,
+                                       MarkerWidth + Gap, textLeft(), viewport()->width(), m_wrap, columns,
+                                       m_wrap ? 0 : horizontalScrollBar()->value()};
+        LogLineMarks marks;
+        marks.timestamp = m_timestamps;
+        marks.matches = m_search->matchesOnLine(lineNumber);
+        if (m_currentMatch >= 0 && m_currentMatch < matchCount())
+            marks.currentMatch = m_search->matches().at(m_currentMatch);
+        if (start != end && lineNumber >= start.line && lineNumber <= end.line) {
+            marks.selectionFrom = lineNumber == start.line ? start.column : 0;
+            marks.selectionTo = lineNumber == end.line ? end.column : int(line.text.size()) + 1;
         }
-    };
-
-    const QList<Segment> segments = segmentsOf(line);
-    for (const Segment &s : segments) {
-        QColor fg;
-        QColor bg;
-        ansi.resolve(s.style, &fg, &bg);
-        if (bg.isValid()) {
-            forEachPiece(s.start, s.end, [&](qreal x, int y, int a, int b) {
-                painter.fillRect(QRectF(x, y, (b - a) * m_charWidth, m_lineHeight), bg);
-            });
-        }
+        linePainter.paint(painter, line, geometry, marks);
     }
-    // Selection.
-    const Position start = std::min(m_anchor, m_cursor);
-    const Position end = std::max(m_anchor, m_cursor);
-    if (start != end && lineNumber >= start.line && lineNumber <= end.line) {
-        const int from = lineNumber == start.line ? start.column : 0;
-        const int to = lineNumber == end.line ? end.column : int(line.text.size()) + 1;
-        QColor colour = palette().color(QPalette::Highlight);
-        colour.setAlpha(120);
-        forEachPiece(from, to, [&](qreal x, int y, int a, int b) {
-            painter.fillRect(QRectF(x, y, (b - a) * m_charWidth, m_lineHeight), colour);
-        });
-    }
-    // Text.
-    for (const Segment &s : segments) {
-        QColor fg;
-        QColor bg;
-        ansi.resolve(s.style, &fg, &bg);
-        QFont f = font();
-        f.setBold(s.style.has(TextStyle::Bold));
-        f.setItalic(s.style.has(TextStyle::Italic));
-        f.setUnderline(s.style.has(TextStyle::Underline));
-        f.setStrikeOut(s.style.has(TextStyle::Strikeout));
-        painter.setFont(f);
-        painter.setPen(fg);
-        forEachPiece(s.start, s.end, [&](qreal x, int y, int a, int b) {
-            painter.drawText(QPointF(x, y + ascent), QStringView(line.text).mid(a, b - a).toString());
-        });
-    }
-    // Matches last, opaque with dark text, so they read on any run colour.
-    const QList<LogSearch::Match> matches = m_search->matchesOnLine(lineNumber);
-    const LogSearch::Match *current = m_currentMatch >= 0 && m_currentMatch < matchCount()
-        ? &m_search->matches().at(m_currentMatch) : nullptr;
-    painter.setFont(font());
-    for (const LogSearch::Match &m : matches) {
-        const QColor colour = current && *current == m ? QColor(255, 150, 50) : QColor(255, 225, 90);
-        forEachPiece(m.start, m.start + m.length, [&](qreal x, int y, int a, int b) {
-            painter.fillRect(QRectF(x, y, (b - a) * m_charWidth, m_lineHeight), colour);
-            painter.setPen(Qt::black);
-            painter.drawText(QPointF(x, y + ascent), QStringView(line.text).mid(a, b - a).toString());
-        });
-    }
-    painter.restore();
 }
 
 // ---- selection, keys, events

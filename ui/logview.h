@@ -105,8 +105,6 @@ private:
     int visualLinesOf(int displayRow) const;
     QList<RowLayout> layoutVisibleRows() const;
     Position positionAt(const QPoint &point) const;
-    void paintLine(QPainter &painter, const StoredLine &line, qint64 lineNumber, const RowLayout &layout,
-                   int columns) const;
 
     QPointer<LogModel> m_model;
     LogSearch *m_search;
