@@ -1,5 +1,7 @@
 #include "skaffoldpanel.h"
 
+#include "logmodel.h"
+#include "logview.h"
 #include "sessionmodel.h"
 #include "skaffold/recentspecdirectories.h"
 #include "skaffold/skaffoldsession.h"
@@ -8,13 +10,12 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
-#include <QPlainTextEdit>
+#include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -121,17 +122,27 @@ SkaffoldPanel::SkaffoldPanel(SkaffoldSessions *sessions, QSettings &settings, QW
     sessionsSplit->addWidget(detail);
     sessionsSplit->setStretchFactor(1, 1);
 
-    // Output: skaffold's stdout and stderr as they were written.
-    m_console = new QPlainTextEdit;
-    m_console->setReadOnly(true);
-    m_console->setMaximumBlockCount(MaxConsoleLines);
-    m_console->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_console->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Output: skaffold's stdout and stderr as they were written, in the log view (ANSI
+    // aware, searchable, follows the tail while the reader is at the bottom).
+    m_consoleModel = new LogModel(this);
+    m_console = new LogView;
+    m_console->setModel(m_consoleModel);
     m_console->setAccessibleName(tr("Skaffold output"));
+    m_consoleSearch = new QLineEdit;
+    m_consoleSearch->setPlaceholderText(tr("Search the output (Enter: next)"));
+    m_consoleSearch->setClearButtonEnabled(true);
+    connect(m_consoleSearch, &QLineEdit::textChanged, this,
+            [this](const QString &text) { m_console->setSearchPattern(text, false, false); });
+    connect(m_consoleSearch, &QLineEdit::returnPressed, m_console, &LogView::findNext);
+    auto *output = new QWidget;
+    auto *outputLayout = new QVBoxLayout(output);
+    outputLayout->setContentsMargins(0, 0, 0, 0);
+    outputLayout->addWidget(m_consoleSearch);
+    outputLayout->addWidget(m_console, 1);
 
     auto *vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(sessionsSplit);
-    vertical->addWidget(m_console);
+    vertical->addWidget(output);
     vertical->setStretchFactor(1, 1);
 
     auto *layout = new QVBoxLayout(this);
@@ -323,8 +334,9 @@ void SkaffoldPanel::selectSession(SkaffoldSession *session)
     if (session == m_current)
         return;
     m_current = session;
-    m_console->setPlainText(m_output.value(session).join(u'\n'));
-    m_console->moveCursor(QTextCursor::End);
+    m_consoleModel->clear();
+    m_consoleModel->appendLines(toLogLines(m_output.value(session)));
+    m_console->scrollToBottom();
     showSession();
 }
 
@@ -335,7 +347,24 @@ void SkaffoldPanel::appendOutput(SkaffoldSession *session, const QStringList &li
     if (kept.size() > MaxConsoleLines)
         kept.remove(0, kept.size() - MaxConsoleLines);
     if (session == m_current)
-        m_console->appendPlainText(lines.join(u'\n'));
+        m_consoleModel->appendLines(toLogLines(lines));
+}
+
+QList<LogLine> SkaffoldPanel::toLogLines(const QStringList &lines)
+{
+    QList<LogLine> logLines;
+    logLines.reserve(lines.size());
+    for (const QString &line : lines)
+        logLines.append(LogLine{QDateTime(), line});
+    return logLines;
+}
+
+QString SkaffoldPanel::consoleText() const
+{
+    QStringList lines;
+    for (int row = 0; row < m_consoleModel->rowCount(); ++row)
+        lines << m_consoleModel->index(row).data().toString();
+    return lines.join(u'\n');
 }
 
 void SkaffoldPanel::showSession()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "logs/logline.h"
 #include "skaffold/skaffoldcommand.h"
 #include "skaffold/skaffoldsession.h"
 #include "skaffold/specdirectory.h"
@@ -12,7 +13,9 @@
 class QComboBox;
 class QLabel;
 class QListView;
-class QPlainTextEdit;
+class LogModel;
+class LogView;
+class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSettings;
@@ -47,7 +50,8 @@ public:
     QPushButton *runButton() const { return m_run; }
     QPushButton *stopButton() const { return m_stop; }
     QComboBox *profileBox() const { return m_profile; }
-    QPlainTextEdit *console() const { return m_console; }
+    LogView *console() const { return m_console; }
+    QString consoleText() const; // the shown session's output, for tests
     QLabel *errorLabel() const { return m_actionable; }
 
 signals:
@@ -62,6 +66,7 @@ private:
     void selectSession(SkaffoldSession *session);
     void showSession();
     void appendOutput(SkaffoldSession *session, const QStringList &lines);
+    static QList<LogLine> toLogLines(const QStringList &lines);
     void showStopProgress(qint64 elapsedMs, int timeoutMs);
 
     SkaffoldSessions *m_sessions;
@@ -89,5 +94,7 @@ private:
     QLabel *m_actionable;
     QPushButton *m_stop;
     QPushButton *m_remove;
-    QPlainTextEdit *m_console;
+    LogModel *m_consoleModel;
+    LogView *m_console;
+    QLineEdit *m_consoleSearch;
 };

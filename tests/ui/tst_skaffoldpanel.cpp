@@ -69,13 +69,13 @@ private slots:
         QCOMPARE(session->launch().kubeContext, QString("kind-dev"));
         QVERIFY(!panel.devButton()->isEnabled()); // one session per directory
 
-        QTRY_VERIFY_WITH_TIMEOUT(panel.console()->toPlainText().contains("Watching for changes..."), 15000);
-        QVERIFY(panel.console()->toPlainText().startsWith("kassert: skaffold dev -f "));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.consoleText().contains("Watching for changes..."), 15000);
+        QVERIFY(panel.consoleText().startsWith("kassert: skaffold dev -f "));
         QVERIFY(panel.stopButton()->isEnabled());
         QTest::mouseClick(panel.stopButton(), Qt::LeftButton);
         QCOMPARE(panel.stopButton()->text(), QString("Kill now"));
         QTRY_COMPARE_WITH_TIMEOUT(session->exit(), SkaffoldSession::Exit::Stopped, 15000);
-        QVERIFY(panel.console()->toPlainText().contains("Cleaning up..."));
+        QVERIFY(panel.consoleText().contains("Cleaning up..."));
         QVERIFY(panel.devButton()->isEnabled());
         QVERIFY(!panel.stopButton()->isEnabled());
     }
