@@ -63,6 +63,10 @@ QVariant FailureListModel::data(const QModelIndex &index, int role) const
     const JestFailure &f = m_failures.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
+        // The title, and under it where it failed: the list says which test and where.
+        if (f.file.isEmpty())
+            return f.title();
+        return u"%1\n%2:%3"_s.arg(f.title(), f.file.section(u'/', -1)).arg(f.line);
     case TitleRole:
         return f.title();
     case Qt::ToolTipRole: {

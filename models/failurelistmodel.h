@@ -16,6 +16,7 @@ class FailureListModel : public QAbstractListModel
 
 public:
     enum Role {
+        // Qt::DisplayRole: the title with `file:line` on a second line.
         TitleRole = Qt::UserRole + 1, // QString: `describe › test`
         TitlePathRole,                // QStringList
         MessageRole,                  // QString

@@ -111,7 +111,8 @@ private slots:
         // The second iteration runs without failures yet: the finished one stays shown.
         QCOMPARE(model.effectiveShownIteration(), 0);
         QCOMPARE(failureList.rowCount(), 1);
-        QCOMPARE(failureList.index(0).data().toString(), QStringLiteral("checkout › charges the card"));
+        QCOMPARE(failureList.index(0).data(FailureListModel::TitleRole).toString(), QStringLiteral("checkout › charges the card"));
+        QCOMPARE(failureList.index(0).data().toString(), QStringLiteral("checkout › charges the card\ncheckout.spec.js:12"));
         QCOMPARE(failureList.index(0).data(FailureListModel::LineRole).toInt(), 12);
         QCOMPARE(failureList.index(0).data(FailureListModel::FileRole).toString(), QStringLiteral("specs/checkout.spec.js"));
 
@@ -119,7 +120,7 @@ private slots:
         QCOMPARE(model.iterations().size(), 3);
         QCOMPARE(model.effectiveShownIteration(), 2);
         QCOMPARE(failureList.rowCount(), 1);
-        QCOMPARE(failureList.index(0).data().toString(), QStringLiteral("health › answers /healthz"));
+        QCOMPARE(failureList.index(0).data(FailureListModel::TitleRole).toString(), QStringLiteral("health › answers /healthz"));
 
         QSignalSpy changed(&model, &LogModel::failuresChanged);
         model.setShownIteration(1);
