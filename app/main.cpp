@@ -30,17 +30,6 @@ QStringList argumentList(int argc, char *argv[])
     return list;
 }
 
-ClusterSession::Options sessionOptions(const CommandLineOptions &options)
-{
-    ClusterSession::Options session;
-    session.kubeconfig = options.kubeconfig;
-    session.context = options.context;
-    session.nameSpace = options.nameSpace;
-    session.allNamespaces = options.allNamespaces;
-    session.prometheusUrl = options.prometheusUrl;
-    session.alertmanagerUrl = options.alertmanagerUrl;
-    return session;
-}
 
 // `kassert status` and `kassert rerun`: no display needed.
 int runHeadless(int argc, char *argv[], const CommandLineOptions &options)
@@ -78,7 +67,7 @@ public:
     void start()
     {
         if (!m_options.demo) {
-            open(sessionOptions(m_options));
+            open(ClusterSession::Options::fromCommandLine(m_options));
             return;
         }
         startDemo();
@@ -101,7 +90,7 @@ private:
             QCoreApplication::exit(1);
         });
         QObject::connect(m_demo.get(), &DemoCluster::ready, qApp, [this](const QString &kubeconfig, const QString &summary) {
-            ClusterSession::Options options = sessionOptions(m_options);
+            ClusterSession::Options options = ClusterSession::Options::fromCommandLine(m_options);
             options.kubeconfig = kubeconfig;
             options.allNamespaces = true;
             open(options);

@@ -53,6 +53,18 @@ QString podPatternFor(const SuiteKey &key)
 
 } // namespace
 
+ClusterSession::Options ClusterSession::Options::fromCommandLine(const CommandLineOptions &options)
+{
+    Options session;
+    session.kubeconfig = options.kubeconfig;
+    session.context = options.context;
+    session.nameSpace = options.nameSpace;
+    session.allNamespaces = options.allNamespaces;
+    session.prometheusUrl = options.prometheusUrl;
+    session.alertmanagerUrl = options.alertmanagerUrl;
+    return session;
+}
+
 // Everything of one connection (context + namespace) hangs off `scope`: deleting it
 // ends the reflector, the polls and every callback that still points at them.
 struct ClusterSession::Private

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "commandline.h"
 #include "connectionstatus.h"
 #include "suites/suitehistory.h"
 #include "suites/suiteidentity.h"
@@ -36,6 +37,9 @@ public:
         std::chrono::milliseconds prometheusInterval{5000};
         std::chrono::milliseconds alertmanagerInterval{10000};
         std::chrono::milliseconds scrapeInterval{2000};
+
+        // What the command line asks for (--kubeconfig, --context, -n, -A, the URLs).
+        static Options fromCommandLine(const CommandLineOptions &options);
     };
 
     struct ActionResult

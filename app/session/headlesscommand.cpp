@@ -9,29 +9,13 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-ClusterSession::Options sessionOptions(const CommandLineOptions &options)
-{
-    ClusterSession::Options session;
-    session.kubeconfig = options.kubeconfig;
-    session.context = options.context;
-    session.nameSpace = options.nameSpace;
-    session.allNamespaces = options.allNamespaces;
-    session.prometheusUrl = options.prometheusUrl;
-    session.alertmanagerUrl = options.alertmanagerUrl;
-    return session;
-}
-
-} // namespace
-
 HeadlessCommand::HeadlessCommand(const CommandLineOptions &options, QTextStream &out, QTextStream &err,
                                  QObject *parent)
     : QObject(parent)
     , m_options(options)
     , m_out(out)
     , m_err(err)
-    , m_session(std::make_unique<ClusterSession>(sessionOptions(options)))
+    , m_session(std::make_unique<ClusterSession>(ClusterSession::Options::fromCommandLine(options)))
 {
     m_settleLimit.setSingleShot(true);
     m_settleLimit.setInterval(30000);
