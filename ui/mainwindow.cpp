@@ -2,6 +2,7 @@
 
 #include "connectionbar.h"
 #include "emptystatewidget.h"
+#include "endpointsdialog.h"
 #include "kube/kubecontexts.h"
 #include "logmodel.h"
 #include "logpanel.h"
@@ -67,6 +68,8 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
     , m_logs(new LogPanel(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
+    m_commandLinePrometheus = session->prometheusOverride();
+    m_commandLineAlertmanager = session->alertmanagerOverride();
     setWindowIcon(QIcon(QStringLiteral(":/icons/kassert.svg")));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
     resize(1200, 760);
@@ -104,6 +107,8 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
     connect(session, &ClusterSession::contextChanged, this, [this](const QString &context, const QString &) {
         m_logFeed->setClient(m_session->client());
         m_logs->setContainers({});
+        // Queued: the session is still inside its switch while it tells us.
+        QMetaObject::invokeMethod(this, [this, context] { applyStoredEndpoints(context); }, Qt::QueuedConnection);
         if (m_session->contexts())
             m_connection->setContexts(m_session->contexts()->contextNames(), context);
         updateAggregate();
@@ -125,6 +130,7 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
     // Widgets → session.
     connect(m_connection, &ConnectionBar::contextChosen, session, &ClusterSession::switchContext);
     connect(m_connection, &ConnectionBar::namespaceChosen, session, &ClusterSession::setNamespace);
+    connect(m_connection, &ConnectionBar::configureEndpointsRequested, this, &MainWindow::configureEndpoints);
     connect(m_detail, &SuiteDetailView::historyRequested, session, &ClusterSession::requestHistory);
     connect(m_detail, &SuiteDetailView::silenceRequested, session, &ClusterSession::silence);
     connect(m_suites, &SuitePanel::selectionChanged, this, &MainWindow::showSelection);
@@ -238,6 +244,38 @@ void MainWindow::addPanelDock(QDockWidget *dock)
     // the suites keep most of the height.
     if (!restoreState(QSettings().value(QLatin1StringView(StateKey)).toByteArray()))
         resizeDocks({dock}, {height() / 4}, Qt::Vertical);
+}
+
+void MainWindow::configureEndpoints()
+{
+    const QString context = m_session->currentContext();
+    EndpointsDialog dialog(context, m_session->prometheusOverride(), m_session->alertmanagerOverride(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QSettings settings;
+    const auto store = [&](const QString &which, const QUrl &url) {
+        const QString key = EndpointsDialog::settingsKey(context, which);
+        if (url.isEmpty())
+            settings.remove(key);
+        else
+            settings.setValue(key, url.toString());
+    };
+    store(QStringLiteral("prometheus"), dialog.prometheusUrl());
+    store(QStringLiteral("alertmanager"), dialog.alertmanagerUrl());
+    m_session->setEndpointOverrides(dialog.prometheusUrl(), dialog.alertmanagerUrl());
+}
+
+void MainWindow::applyStoredEndpoints(const QString &context)
+{
+    if (context != m_session->currentContext())
+        return;
+    // A context's saved URLs win; without them, what the command line said.
+    QSettings settings;
+    const QString prometheus = settings.value(EndpointsDialog::settingsKey(context, QStringLiteral("prometheus"))).toString();
+    const QString alertmanager =
+        settings.value(EndpointsDialog::settingsKey(context, QStringLiteral("alertmanager"))).toString();
+    m_session->setEndpointOverrides(prometheus.isEmpty() ? m_commandLinePrometheus : QUrl(prometheus),
+                                    alertmanager.isEmpty() ? m_commandLineAlertmanager : QUrl(alertmanager));
 }
 
 void MainWindow::showLogOf(const SuiteKey &key, const QString &podName)

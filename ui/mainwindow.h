@@ -49,6 +49,8 @@ private:
     void createActions();
     void showSelection(const SuiteKey &suite, const QString &pod);
     void showLogOf(const SuiteKey &suite, const QString &pod);
+    void configureEndpoints();
+    void applyStoredEndpoints(const QString &context);
     void updateAggregate();
     void updateEmptyState();
     void rerunSelected();
@@ -76,4 +78,6 @@ private:
     QAction *m_switchContext = nullptr;
     QAction *m_mute = nullptr;
     QMenu *m_viewMenu = nullptr;
+    QUrl m_commandLinePrometheus;
+    QUrl m_commandLineAlertmanager;
 };

@@ -214,6 +214,26 @@ void ClusterSession::setNamespace(const QString &nameSpace)
     d->connectTo(*d->contexts->access());
 }
 
+void ClusterSession::setEndpointOverrides(const QUrl &prometheus, const QUrl &alertmanager)
+{
+    if (prometheus == d->options.prometheusUrl && alertmanager == d->options.alertmanagerUrl)
+        return;
+    d->options.prometheusUrl = prometheus;
+    d->options.alertmanagerUrl = alertmanager;
+    if (d->contexts && d->contexts->access())
+        d->connectTo(*d->contexts->access());
+}
+
+QUrl ClusterSession::prometheusOverride() const
+{
+    return d->options.prometheusUrl;
+}
+
+QUrl ClusterSession::alertmanagerOverride() const
+{
+    return d->options.alertmanagerUrl;
+}
+
 void ClusterSession::setFocusedSuite(const SuiteKey &key)
 {
     if (key == d->focused)

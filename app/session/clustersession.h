@@ -69,6 +69,11 @@ public:
 
     void switchContext(const QString &context);
     void setNamespace(const QString &nameSpace); // empty: all namespaces
+    // Explicit Prometheus/Alertmanager URLs (a port-forward, Thanos); an empty URL means
+    // "discover through the API server". Reconnects when they change.
+    void setEndpointOverrides(const QUrl &prometheus, const QUrl &alertmanager);
+    QUrl prometheusOverride() const;
+    QUrl alertmanagerOverride() const;
     // The suite the user looks at is scraped directly, so changes show within seconds.
     void setFocusedSuite(const SuiteKey &key);
 

@@ -167,6 +167,23 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(tracker().keys().size(), 5, 10000);
     }
 
+    void explicitEndpointsReplaceDiscovery()
+    {
+        // Nothing listens on port 1: the light says exactly that, and suites stay readable
+        // through the pod proxy meanwhile.
+        m_session->setEndpointOverrides(QUrl("http://127.0.0.1:1/"), QUrl());
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->status(ClusterSession::Link::Prometheus).health,
+                                  ConnectionStatus::Health::Failed, 10000);
+        const ConnectionStatus failed = m_session->status(ClusterSession::Link::Prometheus);
+        QVERIFY2(failed.error.contains("127.0.0.1:1"), qPrintable(failed.error));
+        QVERIFY(failed.nextRetry.isValid());
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf("fail"), RunState::Failed, 10000);
+
+        m_session->setEndpointOverrides(QUrl(), QUrl()); // back to discovery: none in this cluster
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->status(ClusterSession::Link::Prometheus).health,
+                                  ConnectionStatus::Health::Off, 10000);
+    }
+
     void badKubeconfigIsAClearClusterError()
     {
         ClusterSession::Options options;
