@@ -1,6 +1,7 @@
 #include "headlesscommand.h"
 
 #include "session/clustersession.h"
+#include "session/failurecollector.h"
 #include "suites/suitetracker.h"
 
 #include <QDateTime>
@@ -48,9 +49,29 @@ void HeadlessCommand::start()
     m_session->start();
 }
 
+void HeadlessCommand::collectFailures(std::function<void()> then)
+{
+    QList<FailureCollector::Target> targets;
+    const SuiteTracker *tracker = m_session->tracker();
+    for (const SuiteKey &key : tracker->keys()) {
+        const Suite *suite = tracker->suite(key);
+        const Run *run = suite->currentRun();
+        if (suite->verdict.state == RunState::Failed && run && run->hasPod)
+            targets.append({key, run->pod.nameSpace, run->pod.name, run->pod.assertContainer()});
+    }
+    auto *collector = new FailureCollector(m_session->client(), this);
+    collector->collect(targets, [this, collector, then](const QHash<SuiteKey, QList<FailureRef>> &failures) {
+        m_failures = failures;
+        collector->deleteLater();
+        then();
+    });
+}
+
 StatusReport HeadlessCommand::report() const
 {
     StatusReport report = buildStatusReport(*m_session->tracker());
+    for (SuiteReport &suite : report.suites)
+        suite.failures = m_failures.value(suite.key);
     report.context = m_session->currentContext();
     report.cluster = m_session->status(ClusterSession::Link::Cluster);
     report.prometheus = m_session->status(ClusterSession::Link::Prometheus);
@@ -77,11 +98,15 @@ void HeadlessCommand::onSettled()
             startRerun();
         return;
     }
-    printStatus();
     if (!m_options.watch) {
-        finish(statusExitCode(report()));
+        // Failing suites get their failing tests from their logs before printing.
+        collectFailures([this] {
+            printStatus();
+            finish(statusExitCode(report()));
+        });
         return;
     }
+    printStatus();
     SuiteTracker *tracker = m_session->tracker();
     for (auto signal : {&SuiteTracker::suiteAdded, &SuiteTracker::suiteChanged, &SuiteTracker::suiteRemoved}) {
         connect(tracker, signal, this, [this] {
@@ -164,11 +189,16 @@ void HeadlessCommand::checkRerunResult()
     if (!run || run->pod.name != m_rerunPod || int(run->iterations.size()) <= m_rerunIterationsBefore)
         return;
     // A new iteration finished: its result decides the exit code.
-    StatusReport only = report();
-    only.suites.removeIf([this](const SuiteReport &suite) { return suite.key != m_rerunKey; });
-    m_out << statusToText(only, QDateTime::currentDateTimeUtc());
-    m_out.flush();
-    finish(statusExitCode(only));
+    if (m_printingRerun)
+        return;
+    m_printingRerun = true;
+    collectFailures([this] {
+        StatusReport only = report();
+        only.suites.removeIf([this](const SuiteReport &suite) { return suite.key != m_rerunKey; });
+        m_out << statusToText(only, QDateTime::currentDateTimeUtc());
+        m_out.flush();
+        finish(statusExitCode(only));
+    });
 }
 
 void HeadlessCommand::finish(int exitCode)

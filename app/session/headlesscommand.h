@@ -3,10 +3,12 @@
 #include "commandline.h"
 #include "suites/statusreport.h"
 
+#include <QHash>
 #include <QObject>
 #include <QTimer>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 class ClusterSession;
@@ -42,6 +44,7 @@ private:
     void startRerun();
     void checkRerunResult();
     void finish(int exitCode);
+    void collectFailures(std::function<void()> then);
 
     CommandLineOptions m_options;
     QTextStream &m_out;
@@ -56,4 +59,6 @@ private:
     bool m_settledHandled = false;
     bool m_rerunStarted = false;
     bool m_finished = false;
+    bool m_printingRerun = false;
+    QHash<SuiteKey, QList<FailureRef>> m_failures; // failing suites' tests, from their logs
 };

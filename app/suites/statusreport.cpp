@@ -168,6 +168,17 @@ QString statusToText(const StatusReport &report, const QDateTime &now)
     }
     if (report.suites.isEmpty())
         text = u"No Kubernetes Assert suites found (pods labelled kubernetes-assert=metrics).\n"_s;
+    for (const SuiteReport &suite : report.suites) {
+        if (suite.failures.isEmpty())
+            continue;
+        text += u'\n' + suite.key.toString() + u":\n"_s;
+        for (const FailureRef &failure : suite.failures) {
+            text += u"  \u25cf "_s + failure.title;
+            if (!failure.file.isEmpty())
+                text += u"  ("_s + failure.file + (failure.line > 0 ? u':' + QString::number(failure.line) : QString()) + u')';
+            text += u'\n';
+        }
+    }
     text += u'\n';
     text += endpointLine(u"Cluster:"_s, report.cluster) + u'\n';
     text += endpointLine(u"Prometheus:"_s, report.prometheus) + u'\n';

@@ -99,6 +99,13 @@ private slots:
                          int(pod.value("metrics").toObject().value("assertions_failed").toDouble()));
                 QCOMPARE(suite.value("tests").toInt(),
                          int(pod.value("metrics").toObject().value("tests_run").toDouble()));
+                // Its failing test, read from the pod's log.
+                const QJsonArray failures = suite.value("failures").toArray();
+                QVERIFY2(!failures.isEmpty(), run.out.constData());
+                const QJsonObject failure = failures.first().toObject();
+                QVERIFY2(failure.value("title").toString().contains(" › "), run.out.constData());
+                QVERIFY2(failure.value("file").toString().endsWith(".spec.js"), run.out.constData());
+                QVERIFY(failure.value("line").toInt() > 0);
             } else {
                 QCOMPARE(state, QString("Error"));
                 QVERIFY(suite.value("reason").toString().contains("CrashLoopBackOff"));
