@@ -40,6 +40,17 @@ struct HttpError
     QString reason;     // Kubernetes Status reason ("Forbidden", "Expired") or errorType
     QString message;    // the server's or the library's message, verbatim
 
+    // A 2xx (or `httpStatus`) answer that is not what the caller expected.
+    static HttpError protocol(const QString &endpoint, const QString &message, int httpStatus = 0)
+    {
+        HttpError error;
+        error.kind = Kind::Protocol;
+        error.endpoint = endpoint;
+        error.httpStatus = httpStatus;
+        error.message = message;
+        return error;
+    }
+
     bool isError() const { return kind != Kind::None; }
     // "https://…: 403 Forbidden: pods is forbidden: User "x" cannot list …"
     QString toString() const;

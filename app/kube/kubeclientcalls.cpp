@@ -16,16 +16,6 @@ QString podsPath(const QString &nameSpace)
     return nameSpace.isEmpty() ? u"api/v1/pods"_s : u"api/v1/namespaces/%1/pods"_s.arg(nameSpace);
 }
 
-HttpError protocolError(const QString &endpoint, int status, const QString &message)
-{
-    HttpError error;
-    error.kind = HttpError::Kind::Protocol;
-    error.endpoint = endpoint;
-    error.httpStatus = status;
-    error.message = message;
-    return error;
-}
-
 // The items of a List answer, or an error message when the body is not one.
 std::optional<QJsonArray> listItems(const QByteArray &body, QJsonObject *root, QString *error)
 {
@@ -72,7 +62,7 @@ void KubeClient::listPods(const QString &nameSpace, const QString &labelSelector
         QString error;
         const std::optional<QJsonArray> items = listItems(result.body, &root, &error);
         if (!items) {
-            list.error = protocolError(describe(), result.status, u"pod list: "_s + error);
+            list.error = HttpError::protocol(describe(), u"pod list: "_s + error, result.status);
             done(list);
             return;
         }
@@ -106,9 +96,9 @@ void KubeClient::getPod(const QString &nameSpace, const QString &name, QObject *
             const QJsonDocument document = QJsonDocument::fromJson(result.body);
             const PodParseResult parsed = parsePod(document.object());
             if (!document.isObject())
-                pod.error = protocolError(describe(), result.status, u"pod: not a JSON object"_s);
+                pod.error = HttpError::protocol(describe(), u"pod: not a JSON object"_s, result.status);
             else if (!parsed.pod)
-                pod.error = protocolError(describe(), result.status, u"pod: "_s + parsed.error);
+                pod.error = HttpError::protocol(describe(), u"pod: "_s + parsed.error, result.status);
             else
                 pod.pod = parsed.pod;
         }
@@ -151,7 +141,7 @@ void KubeClient::listServices(const QString &nameSpace, const QString &labelSele
         QString error;
         const std::optional<QJsonArray> items = listItems(result.body, &root, &error);
         if (!items) {
-            list.error = protocolError(describe(), result.status, u"service list: "_s + error);
+            list.error = HttpError::protocol(describe(), u"service list: "_s + error, result.status);
             done(list);
             return;
         }

@@ -14,15 +14,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-HttpError protocolError(const QString &endpoint, const QString &message)
-{
-    HttpError error;
-    error.kind = HttpError::Kind::Protocol;
-    error.endpoint = endpoint;
-    error.message = message;
-    return error;
-}
-
 // Alertmanager answers errors as a JSON string ("\"bad matcher\""), go-swagger's
 // validation as {"code":…,"message":…}; proxies as anything.
 HttpError errorOf(const HttpResult &result, const QString &endpoint)
@@ -54,7 +45,7 @@ std::optional<QJsonDocument> jsonBody(
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(result.body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = protocolError(endpoint,
+        *error = HttpError::protocol(endpoint,
             u"the answer is not JSON (%1 at byte %2): %3"_s.arg(parseError.errorString())
                 .arg(parseError.offset)
                 .arg(sanitizedBodySnippet(result.body)));
@@ -62,7 +53,7 @@ std::optional<QJsonDocument> jsonBody(
     }
     if (wantArray ? !document.isArray() : !document.isObject()) {
         *error
-            = protocolError(endpoint, wantArray ? u"expected a JSON array"_s : u"expected a JSON object"_s);
+            = HttpError::protocol(endpoint, wantArray ? u"expected a JSON array"_s : u"expected a JSON object"_s);
         return std::nullopt;
     }
     return document;
@@ -184,7 +175,7 @@ AlertsResult AlertmanagerClient::parseAlerts(const HttpResult &result, const QSt
     QString error;
     std::optional<QList<SuiteAlert>> alerts = parseAlertArray(document->array(), u"alerts"_s, &error);
     if (!alerts)
-        parsed.error = protocolError(endpoint, error);
+        parsed.error = HttpError::protocol(endpoint, error);
     else
         parsed.alerts = std::move(*alerts);
     return parsed;
@@ -211,7 +202,7 @@ AlertGroupsResult AlertmanagerClient::parseGroups(const HttpResult &result, cons
                 group.alerts = std::move(*alerts);
         }
         if (!error.isEmpty()) {
-            parsed.error = protocolError(endpoint, error);
+            parsed.error = HttpError::protocol(endpoint, error);
             parsed.groups.clear();
             return parsed;
         }
@@ -232,7 +223,7 @@ SilencesResult AlertmanagerClient::parseSilences(const HttpResult &result, const
         if (!array.at(i).isObject() || !object.value("id"_L1).isString()
             || !object.value("matchers"_L1).isArray()) {
             parsed.error
-                = protocolError(endpoint, u"silences[%1]: expected an object with id and matchers"_s.arg(i));
+                = HttpError::protocol(endpoint, u"silences[%1]: expected an object with id and matchers"_s.arg(i));
             parsed.silences.clear();
             return parsed;
         }
@@ -293,7 +284,7 @@ void AlertmanagerClient::checkConnection(std::function<void(const ServiceCheck &
                 check.version = root.value("versionInfo"_L1).toObject().value("version"_L1).toString();
                 const QString cluster = root.value("cluster"_L1).toObject().value("status"_L1).toString();
                 if (!root.value("versionInfo"_L1).isObject())
-                    check.error = protocolError(endpoint, u"the status has no versionInfo"_s);
+                    check.error = HttpError::protocol(endpoint, u"the status has no versionInfo"_s);
                 else
                     check.health = cluster.isEmpty() ? u"ready"_s : u"cluster "_s + cluster;
             }
@@ -328,7 +319,7 @@ void AlertmanagerClient::createSilence(const QList<AlertMatcher> &matchers, std:
         invalid = tr("a silence needs a comment");
     if (!invalid.isEmpty()) {
         SilenceCreated created;
-        created.error = protocolError(describe(), invalid);
+        created.error = HttpError::protocol(describe(), invalid);
         callLater<SilenceCreated>(this, std::move(done), created);
         return;
     }
@@ -354,7 +345,7 @@ void AlertmanagerClient::createSilence(const QList<AlertMatcher> &matchers, std:
         if (const std::optional<QJsonDocument> document = jsonBody(result, endpoint, false, &created.error)) {
             created.id = document->object().value("silenceID"_L1).toString();
             if (created.id.isEmpty())
-                created.error = protocolError(endpoint, u"the answer has no silenceID"_s);
+                created.error = HttpError::protocol(endpoint, u"the answer has no silenceID"_s);
         }
         done(created);
     });
@@ -371,7 +362,7 @@ void AlertmanagerClient::silences(std::function<void(const SilencesResult &)> do
 void AlertmanagerClient::expireSilence(const QString &id, std::function<void(const HttpError &)> done)
 {
     if (id.isEmpty()) {
-        callLater<HttpError>(this, std::move(done), protocolError(describe(), tr("no silence id")));
+        callLater<HttpError>(this, std::move(done), HttpError::protocol(describe(), tr("no silence id")));
         return;
     }
     // Percent-encoded so an id can never address another path.

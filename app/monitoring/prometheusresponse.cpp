@@ -15,15 +15,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-HttpError protocolError(const QString &endpoint, const QString &message)
-{
-    HttpError error;
-    error.kind = HttpError::Kind::Protocol;
-    error.endpoint = endpoint;
-    error.message = message;
-    return error;
-}
-
 // "[<unix float>, "<value>"]"
 bool parsePoint(const QJsonValue &json, QDateTime *time, double *value)
 {
@@ -100,14 +91,14 @@ PromEnvelope parsePromEnvelope(const HttpResult &result, const QString &endpoint
             ? u"the answer is not JSON (%1 at byte %2)"_s.arg(parseError.errorString()).arg(parseError.offset)
             : u"the answer is not a JSON object"_s;
         const QString body = sanitizedBodySnippet(result.body);
-        envelope.error = protocolError(endpoint, body.isEmpty() ? what : what + u": "_s + body);
+        envelope.error = HttpError::protocol(endpoint, body.isEmpty() ? what : what + u": "_s + body);
         return envelope;
     }
     const QJsonObject root = document.object();
     envelope.warnings = stringList(root.value("warnings"_L1)) + stringList(root.value("infos"_L1));
     const QString status = root.value("status"_L1).toString();
     if (status == "error"_L1 || !result.ok()) {
-        HttpError error = result.ok() ? protocolError(endpoint, QString()) : result.error;
+        HttpError error = result.ok() ? HttpError::protocol(endpoint, QString()) : result.error;
         if (result.ok())
             error.kind = HttpError::Kind::Http; // an error envelope with a 2xx status
         error.endpoint = endpoint;
@@ -125,7 +116,7 @@ PromEnvelope parsePromEnvelope(const HttpResult &result, const QString &endpoint
         return envelope;
     }
     if (status != "success"_L1) {
-        envelope.error = protocolError(endpoint, u"the answer has no \"status\":\"success\""_s);
+        envelope.error = HttpError::protocol(endpoint, u"the answer has no \"status\":\"success\""_s);
         return envelope;
     }
     envelope.data = root.value("data"_L1);
@@ -143,13 +134,13 @@ PromQueryResult parsePromQueryResponse(const HttpResult &result, const QString &
     }
     const QJsonObject data = envelope.data.toObject();
     if (!envelope.data.isObject() || !data.value("resultType"_L1).isString()) {
-        query.error = protocolError(endpoint, u"data.resultType is missing"_s);
+        query.error = HttpError::protocol(endpoint, u"data.resultType is missing"_s);
         return query;
     }
     query.resultType = data.value("resultType"_L1).toString();
     const QJsonValue payload = data.value("result"_L1);
     auto fail = [&](const QString &field) {
-        query.error = protocolError(endpoint, u"unexpected %1 in the answer"_s.arg(field));
+        query.error = HttpError::protocol(endpoint, u"unexpected %1 in the answer"_s.arg(field));
         query.vector.clear();
         query.matrix.clear();
         return query;
