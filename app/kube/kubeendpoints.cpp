@@ -90,3 +90,24 @@ void PodProxyEndpoint::send(
     }
     m_client->podProxy(m_nameSpace, m_pod, m_port, request, context, withRoute(describe(), std::move(done)));
 }
+
+ApiServerEndpoint::ApiServerEndpoint(KubeClient *client)
+    : m_client(client)
+    , m_describeClient(client->describe())
+{
+}
+
+QString ApiServerEndpoint::describe() const
+{
+    return m_describeClient;
+}
+
+void ApiServerEndpoint::send(
+    const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done)
+{
+    if (!m_client) {
+        answerGone(describe(), context, std::move(done));
+        return;
+    }
+    m_client->send(request, context, std::move(done));
+}

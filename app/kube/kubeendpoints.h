@@ -49,3 +49,19 @@ private:
     QString m_pod;
     int m_port;
 };
+
+// The API server itself ("api/v1/services" resolves against it), for code written
+// against HttpEndpoint such as MonitoringDiscovery.
+class ApiServerEndpoint : public HttpEndpoint
+{
+public:
+    explicit ApiServerEndpoint(KubeClient *client);
+
+    QString describe() const override;
+    void send(
+        const HttpRequest &request, QObject *context, std::function<void(const HttpResult &)> done) override;
+
+private:
+    QPointer<KubeClient> m_client;
+    QString m_describeClient;
+};

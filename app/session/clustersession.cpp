@@ -1,6 +1,5 @@
 #include "clustersession.h"
 
-#include "apiserverendpoint.h"
 #include "http/directendpoint.h"
 #include "kube/kubeclient.h"
 #include "kube/kubecontexts.h"
