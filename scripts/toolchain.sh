@@ -14,10 +14,11 @@ KASSERT_ROOT=${KASSERT_ROOT:-$KASSERT_CACHE/trixie}
 
 # Build, test and run-time packages (Debian 13 names). Keep sorted.
 KASSERT_PACKAGES=(
-  appstream ca-certificates ccache cmake desktop-file-utils dpkg-dev file fontconfig
-  fonts-dejavu-core g++ kubectl libkf6syntaxhighlighting-dev libqt6svg6 libyaml-cpp-dev
-  ninja-build openssl prometheus prometheus-alertmanager python3 qt6-base-dev
-  qt6-charts-dev qt6-qpa-plugins qt6-svg-dev qt6-svg-plugins xauth xvfb
+  appstream ca-certificates ccache clang-19 cmake desktop-file-utils dpkg-dev file
+  fontconfig fonts-dejavu-core g++ kubectl libclang-rt-19-dev
+  libkf6syntaxhighlighting-dev libqt6svg6 libyaml-cpp-dev llvm-19 ninja-build openssl
+  prometheus prometheus-alertmanager python3 qt6-base-dev qt6-charts-dev qt6-qpa-plugins
+  qt6-svg-dev qt6-svg-plugins xauth xvfb
 )
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
