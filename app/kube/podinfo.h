@@ -50,6 +50,27 @@ struct ContainerInfo
     ContainerState lastState;
 };
 
+// Declared before PodInfo: clang checks its defaulted operator== where it is declared.
+inline bool operator==(const OwnerReference &a, const OwnerReference &b)
+{
+    return a.kind == b.kind && a.name == b.name && a.uid == b.uid && a.controller == b.controller;
+}
+inline bool operator==(const ContainerPort &a, const ContainerPort &b)
+{
+    return a.name == b.name && a.containerPort == b.containerPort;
+}
+inline bool operator==(const ContainerState &a, const ContainerState &b)
+{
+    return a.kind == b.kind && a.reason == b.reason && a.message == b.message && a.exitCode == b.exitCode
+        && a.startedAt == b.startedAt && a.finishedAt == b.finishedAt;
+}
+inline bool operator==(const ContainerInfo &a, const ContainerInfo &b)
+{
+    return a.name == b.name && a.image == b.image && a.ports == b.ports && a.hasStatus == b.hasStatus
+        && a.ready == b.ready && a.started == b.started && a.restartCount == b.restartCount && a.state == b.state
+        && a.lastState == b.lastState;
+}
+
 struct PodInfo
 {
     QString nameSpace;
@@ -76,26 +97,6 @@ struct PodInfo
 
     friend bool operator==(const PodInfo &, const PodInfo &) = default;
 };
-
-inline bool operator==(const OwnerReference &a, const OwnerReference &b)
-{
-    return a.kind == b.kind && a.name == b.name && a.uid == b.uid && a.controller == b.controller;
-}
-inline bool operator==(const ContainerPort &a, const ContainerPort &b)
-{
-    return a.name == b.name && a.containerPort == b.containerPort;
-}
-inline bool operator==(const ContainerState &a, const ContainerState &b)
-{
-    return a.kind == b.kind && a.reason == b.reason && a.message == b.message && a.exitCode == b.exitCode
-        && a.startedAt == b.startedAt && a.finishedAt == b.finishedAt;
-}
-inline bool operator==(const ContainerInfo &a, const ContainerInfo &b)
-{
-    return a.name == b.name && a.image == b.image && a.ports == b.ports && a.hasStatus == b.hasStatus
-        && a.ready == b.ready && a.started == b.started && a.restartCount == b.restartCount && a.state == b.state
-        && a.lastState == b.lastState;
-}
 
 struct PodParseResult
 {
