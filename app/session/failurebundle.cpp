@@ -1,0 +1,55 @@
+#include "failurebundle.h"
+
+#include "failurebundlecollector.h"
+#include "failurebundlewriter.h"
+#include "http/directendpoint.h"
+
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+FailureBundle::FailureBundle(KubeClient *client, QObject *parent)
+    : QObject(parent)
+    , m_collector(new FailureBundleCollector(client, this))
+{
+    connect(m_collector, &FailureBundleCollector::partFinished, this,
+            [this](const QString &name, int done, int total) { emit progress(name, done, total); });
+}
+
+FailureBundle::~FailureBundle() = default;
+
+void FailureBundle::start(const Request &request)
+{
+    m_collector->cancel();
+    m_running = true;
+    if (request.prometheusUrl.isValid() && !request.prometheusUrl.isEmpty())
+        m_collector->setPrometheus(std::make_shared<DirectEndpoint>(request.prometheusUrl), false);
+    else
+        m_collector->setPrometheus(nullptr, request.discoverPrometheus);
+    const QString directory = request.directory;
+    m_collector->collect(request.suite, request.run, [this, directory](const FailureBundleContent &content) {
+        m_running = false;
+        Result result;
+        for (const FailureBundlePart &part : content.parts) {
+            if (!part.ok())
+                result.failedParts << u"%1: %2"_s.arg(part.name, part.error.toString());
+        }
+        const FailureBundleWriter::Result written = FailureBundleWriter::write(content, directory);
+        result.path = written.path;
+        result.error = written.error;
+        emit finished(result);
+    });
+}
+
+void FailureBundle::cancel()
+{
+    if (!m_running)
+        return;
+    m_collector->cancel();
+    m_running = false;
+    Result result;
+    result.canceled = true;
+    result.error = tr("export canceled");
+    // Callers are promised "later", as for every other outcome.
+    QTimer::singleShot(0, this, [this, result] { emit finished(result); });
+}
