@@ -155,7 +155,7 @@ void LogStream::start()
     if (m_running)
         return;
     m_running = true;
-    ++m_generation;
+    m_generation.advance();
     m_resumes = 0;
     m_seen = {};
     m_resuming = false;
@@ -172,7 +172,7 @@ void LogStream::stop()
     if (!m_running)
         return;
     m_running = false;
-    ++m_generation;
+    m_generation.advance();
     m_retryTimer.stop();
     if (m_stream)
         m_stream->abort();
@@ -180,43 +180,40 @@ void LogStream::stop()
     setStatus(ConnectionStatus::Health::Off, u"stopped"_s);
 }
 
-void LogStream::request()
+HttpRequest LogStream::podLogRequest(const QString &nameSpace, const QString &pod, const LogStreamOptions &options)
 {
     HttpRequest request;
-    request.path = u"api/v1/namespaces/%1/pods/%2/log"_s.arg(m_nameSpace, m_pod);
+    request.path = u"api/v1/namespaces/%1/pods/%2/log"_s.arg(nameSpace, pod);
     request.accept = "*/*";
-    request.timeoutMs = m_options.follow ? 0 : 60000;
-    if (!m_options.container.isEmpty())
-        request.query.addQueryItem(u"container"_s, m_options.container);
-    if (m_options.follow)
+    request.timeoutMs = options.follow ? 0 : 60000;
+    if (!options.container.isEmpty())
+        request.query.addQueryItem(u"container"_s, options.container);
+    if (options.follow)
         request.query.addQueryItem(u"follow"_s, u"true"_s);
-    if (m_options.previous)
+    if (options.previous)
         request.query.addQueryItem(u"previous"_s, u"true"_s);
-    request.query.addQueryItem(u"timestamps"_s, u"true"_s);
+    if (options.timestamps)
+        request.query.addQueryItem(u"timestamps"_s, u"true"_s);
+    if (options.tailLines >= 0)
+        request.query.addQueryItem(u"tailLines"_s, QString::number(options.tailLines));
+    if (options.sinceTime.isValid())
+        request.query.addQueryItem(u"sinceTime"_s, options.sinceTime.toUTC().toString(Qt::ISODate));
+    return request;
+}
+
+void LogStream::request()
+{
+    LogStreamOptions asked = m_options;
+    asked.timestamps = true;
     if (m_resuming) {
         // sinceTime is read with second precision by some servers: ask from the start of
         // the second and drop the overlap ourselves.
-        const qint64 seconds = *m_resumeAt.stamp / 1000000000LL;
-        request.query.addQueryItem(
-            u"sinceTime"_s, QDateTime::fromSecsSinceEpoch(seconds, QTimeZone::UTC).toString(Qt::ISODate));
-    } else {
-        if (m_options.tailLines >= 0)
-            request.query.addQueryItem(u"tailLines"_s, QString::number(m_options.tailLines));
-        if (m_options.sinceTime.isValid())
-            request.query.addQueryItem(u"sinceTime"_s, m_options.sinceTime.toUTC().toString(Qt::ISODate));
+        asked.tailLines = -1;
+        asked.sinceTime = QDateTime::fromSecsSinceEpoch(*m_resumeAt.stamp / 1000000000LL, QTimeZone::UTC);
     }
-
-    const int generation = m_generation;
-    HttpStreamHandlers handlers;
-    handlers.onChunk = [this, generation](const QByteArray &chunk) {
-        if (generation == m_generation)
-            onChunk(chunk);
-    };
-    handlers.finished = [this, generation](const HttpResult &result) {
-        if (generation == m_generation)
-            onFinished(result);
-    };
-    m_stream = m_client->stream(request, this, std::move(handlers));
+    const HttpRequest request = podLogRequest(m_nameSpace, m_pod, asked);
+    m_stream = m_client->stream(request, this,
+                                m_generation.streamHandlers(this, &LogStream::onChunk, &LogStream::onFinished));
 }
 
 void LogStream::onChunk(const QByteArray &chunk)
@@ -325,10 +322,7 @@ void LogStream::onFinished(const HttpResult &result)
 
 void LogStream::checkContainerThenEnd()
 {
-    const int generation = m_generation;
-    m_client->getPod(m_nameSpace, m_pod, this, [this, generation](const PodResult &result) {
-        if (generation != m_generation)
-            return;
+    m_client->getPod(m_nameSpace, m_pod, this, m_generation.guard([this](const PodResult &result) {
         if (result.error.kind == HttpError::Kind::Http && result.error.httpStatus == 404) {
             end({}); // the pod is gone: its log has ended
             return;
@@ -348,7 +342,7 @@ void LogStream::checkContainerThenEnd()
             return;
         }
         end({});
-    });
+    }));
 }
 
 void LogStream::resumeLater(const HttpError &error, std::chrono::milliseconds minimum)
@@ -392,7 +386,7 @@ void LogStream::end(const HttpError &error)
         }
     }
     m_running = false;
-    ++m_generation;
+    m_generation.advance();
     m_retryTimer.stop();
     if (error.isError())
         setStatus(ConnectionStatus::Health::Failed, u"stopped"_s, error.toString());

@@ -3,6 +3,7 @@
 #include "connectionstatus.h"
 #include "http/httptypes.h"
 #include "kube/retrybackoff.h"
+#include "kube/streamgeneration.h"
 #include "logs/logline.h"
 
 #include <QByteArrayView>
@@ -96,6 +97,10 @@ public:
     void setBackoff(RetryBackoff backoff) { m_backoff = backoff; }
     void setMaxLineBytes(qsizetype bytes) { m_maxLineBytes = bytes; }
 
+    // The request for one container's log as `options` ask it, for those who need a log
+    // once (a failure report, a bundle) rather than followed.
+    static HttpRequest podLogRequest(const QString &nameSpace, const QString &pod, const LogStreamOptions &options);
+
     static inline const QString ContinuationMarker = QStringLiteral(" ⏎ [line continues]");
 
 signals:
@@ -126,7 +131,7 @@ private:
     QString m_pod;
     LogStreamOptions m_options;
     bool m_running = false;
-    int m_generation = 0;
+    StreamGeneration m_generation;
     int m_resumes = 0;
     QPointer<KubeStream> m_stream;
     qsizetype m_maxLineBytes = 1024 * 1024;

@@ -123,7 +123,7 @@ void Reflector::start()
         return;
     m_running = true;
     m_announcedOnce = false;
-    ++m_generation;
+    m_generation.advance();
     setStatus(ConnectionStatus::Health::Connecting, u"connecting"_s);
     list(u"0"_s);
 }
@@ -134,7 +134,7 @@ void Reflector::stop()
         return;
     m_running = false;
     m_synced = false;
-    ++m_generation;
+    m_generation.advance();
     abandonWatch();
     m_retryTimer.stop();
     setStatus(ConnectionStatus::Health::Off, u"stopped"_s);
@@ -142,11 +142,10 @@ void Reflector::stop()
 
 void Reflector::list(const QString &resourceVersion)
 {
-    const int generation = m_generation;
     m_client->listPods(
         m_nameSpace, m_labelSelector, this,
-        [this, generation, resourceVersion](const PodListResult &result) {
-            if (generation != m_generation || !m_running)
+        m_generation.guard([this, resourceVersion](const PodListResult &result) {
+            if (!m_running)
                 return;
             if (!result.error.isError()) {
                 QHash<QString, PodInfo> fresh;
@@ -186,7 +185,7 @@ void Reflector::list(const QString &resourceVersion)
                 return;
             }
             retryLater(error, std::chrono::seconds(result.retryAfterSeconds));
-        },
+        }),
         resourceVersion);
 }
 
@@ -209,17 +208,8 @@ void Reflector::watch()
     m_watchFailed = false;
     m_watchEvents = 0;
     m_watchStarted = QDeadlineTimer(1s);
-    const int generation = m_generation;
-    HttpStreamHandlers handlers;
-    handlers.onChunk = [this, generation](const QByteArray &chunk) {
-        if (generation == m_generation)
-            onChunk(chunk);
-    };
-    handlers.finished = [this, generation](const HttpResult &result) {
-        if (generation == m_generation)
-            onWatchFinished(result);
-    };
-    m_watch = m_client->stream(request, this, std::move(handlers));
+    m_watch = m_client->stream(request, this,
+                               m_generation.streamHandlers(this, &Reflector::onChunk, &Reflector::onWatchFinished));
 }
 
 void Reflector::onChunk(const QByteArray &chunk)

@@ -4,6 +4,7 @@
 #include "http/httptypes.h"
 #include "kube/podinfo.h"
 #include "kube/retrybackoff.h"
+#include "kube/streamgeneration.h"
 
 #include <QHash>
 #include <QObject>
@@ -117,7 +118,7 @@ private:
     bool m_running = false;
     bool m_synced = false;
     bool m_announcedOnce = false;
-    int m_generation = 0; // bumps on stop() and on every abandoned watch: late answers are ignored
+    StreamGeneration m_generation; // advances on start() and stop(): late answers are ignored
     QPointer<KubeStream> m_watch;
     WatchLineBuffer m_lines;
     qsizetype m_maxLineBytes = 16 * 1024 * 1024;

@@ -1,6 +1,7 @@
 #include "failurecollector.h"
 
 #include "kube/kubeclient.h"
+#include "kube/logstream.h"
 #include "logs/jestparser.h"
 
 #include <QTimer>
@@ -41,12 +42,11 @@ void FailureCollector::collect(const QList<Target> &targets,
     }
     auto remaining = std::make_shared<int>(int(targets.size()));
     for (const Target &target : targets) {
-        HttpRequest request;
-        request.path = u"api/v1/namespaces/%1/pods/%2/log"_s.arg(target.nameSpace, target.pod);
-        request.accept = "text/plain";
-        if (!target.container.isEmpty())
-            request.query.addQueryItem(u"container"_s, target.container);
-        request.query.addQueryItem(u"tailLines"_s, QString::number(TailLines));
+        LogStreamOptions options;
+        options.container = target.container;
+        options.follow = false;
+        options.tailLines = TailLines;
+        const HttpRequest request = LogStream::podLogRequest(target.nameSpace, target.pod, options);
         const SuiteKey key = target.key;
         m_client->send(request, this, [found, remaining, done, key](const HttpResult &result) {
             if (result.ok())
