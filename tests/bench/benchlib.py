@@ -41,7 +41,7 @@ def note(text):
 class TestServer:
     def __init__(self, extra_args=()):
         self.dir = tempfile.mkdtemp(prefix="kassert-bench-")
-        self.proc = subprocess.Popen([sys.executable, SERVER, "--state-dir", self.dir] + list(extra_args),
+        self.proc = subprocess.Popen([sys.executable, "-B", SERVER, "--state-dir", self.dir] + list(extra_args),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         line = self.proc.stdout.readline()
         if not line:

@@ -14,7 +14,8 @@ last being the ADDED of a marker pod. Measured from outside, the same way for ea
 
 Clients: `kassert` = bench/watchscale_client (kubeconfig → KubeClient → Reflector →
 SuiteTracker, the app's own path); `kubectl` = `kubectl get pods -A -w -o json`;
-`kubectl_table` = `kubectl get pods -A -w` (default columns, the server sends Tables).
+`kubectl_table` = `kubectl get pods -A -w` (default columns, the server sends Tables);
+both with --chunk-size=0 (one list request, as kassert).
 The ratio in tests/bench/run compares kassert with `-o json`, which, like kassert, reads
 every full object; the table output is printed beside it.
 
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True   # no __pycache__ beside the sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
 
@@ -38,7 +40,10 @@ def kassert_client(build_dir, server, expect, marker):
 
 def kubectl_client(output):
     def make(build_dir, server, expect, marker):
-        args = ["kubectl", "--kubeconfig", server.kubeconfig, "get", "pods", "-A", "-w"]
+        # --chunk-size=0: one list request, as kassert's reflector makes. The test server
+        # copies the whole store for every page, so kubectl's default 500-pod pages would
+        # cost it ten full lists there (a real API server pages cheaply).
+        args = ["kubectl", "--kubeconfig", server.kubeconfig, "get", "pods", "-A", "-w", "--chunk-size=0"]
         if output:
             args += ["-o", output]
         return args, {"HOME": server.dir}   # its discovery cache goes with the server
