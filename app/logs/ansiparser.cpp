@@ -2,6 +2,8 @@
 
 #include <QVarLengthArray>
 
+#include <algorithm>
+
 namespace {
 
 constexpr char16_t Esc = 0x1b;
@@ -20,6 +22,12 @@ struct SgrParam
 };
 
 bool isByte(int v) { return v >= 0 && v <= 255; }
+
+// Shown as it is in the Text state: not ESC, a C0/C1 control, DEL, or a tab (expanded).
+bool isPlain(char16_t c)
+{
+    return c >= 0x20 && c != 0x7f && (c < 0x80 || c >= 0xa0);
+}
 
 } // namespace
 
@@ -60,12 +68,39 @@ void AnsiParser::emitChar(StyledText &out, QChar c)
     }
 }
 
+void AnsiParser::emitPlain(StyledText &out, QStringView text)
+{
+    const int pos = int(out.text.size());
+    out.text.append(text);
+    m_column += int(text.size());
+    if (m_style.isDefault())
+        return;
+    if (!out.runs.isEmpty() && out.runs.last().style == m_style
+        && out.runs.last().start + out.runs.last().length == pos) {
+        out.runs.last().length += int(text.size());
+    } else {
+        out.runs.append({pos, int(text.size()), m_style});
+    }
+}
+
 StyledText AnsiParser::feed(QStringView chunk)
 {
     StyledText out;
     out.text.reserve(chunk.size());
-    for (const QChar qc : chunk) {
+    const qsizetype size = chunk.size();
+    for (qsizetype i = 0; i < size; ++i) {
+        const QChar qc = chunk[i];
         const char16_t c = qc.unicode();
+        if (m_state == State::Text && isPlain(c)) {
+            // Most of a log is plain text between sequences: take the whole stretch at
+            // once instead of character by character (same result as emitChar each).
+            qsizetype end = i + 1;
+            while (end < size && isPlain(chunk[end].unicode()))
+                ++end;
+            emitPlain(out, chunk.sliced(i, end - i));
+            i = end - 1;
+            continue;
+        }
         if (c == u'\n') {
             // A newline ends whatever sequence was open: escapes never span lines in
             // real output, and this bounds what a broken one can swallow.
@@ -166,7 +201,14 @@ StyledText AnsiParser::parseLine(QStringView line)
 
 QString AnsiParser::stripped(QStringView line)
 {
-    if (!line.contains(QChar(Esc)) && !line.contains(u'\t') && !line.contains(u'\r'))
+    // Unchanged only when the parser would change nothing: besides ESC, tab and CR, the
+    // other C0 controls, DEL and C1 are dropped too, and C1 CSI/OSC (0x9b, 0x9d) start
+    // sequences of their own (found by fuzz_ansi).
+    const bool plain = std::none_of(line.begin(), line.end(), [](QChar c) {
+        const char16_t u = c.unicode();
+        return u < 0x20 || (u >= 0x7f && u < 0xa0);
+    });
+    if (plain)
         return line.toString();
     AnsiParser parser;
     return parser.parseLine(line).text;

@@ -230,6 +230,41 @@ private slots:
         QCOMPARE(AnsiParser::stripped(u"no escapes"), QStringLiteral("no escapes"));
     }
 
+    // Found by fuzz_ansi: without ESC, tab or CR the line was returned as it was, with
+    // its other controls and its 8-bit (C1) sequences, unlike parseLine.
+    void strippedDropsControlsAndC1Sequences_data()
+    {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("C0 controls") << QString::fromUtf8(QByteArray("a\0b\x0b" "c\x07" "d", 7)) << "abcd";
+        QTest::newRow("DEL") << QString::fromUtf8("a\x7f" "b") << "ab";
+        QTest::newRow("8-bit CSI") << (QString(QChar(0x9b)) + "31mred" + QChar(0x9b) + "0m") << "red";
+        QTest::newRow("8-bit OSC") << (QString(QChar(0x9d)) + "0;title" + QChar(0x9c) + "text") << "text";
+        QTest::newRow("unicode") << QStringLiteral("caf\u00e9 \u25cf ok") << QStringLiteral("caf\u00e9 \u25cf ok");
+    }
+
+    void strippedDropsControlsAndC1Sequences()
+    {
+        QFETCH(QString, line);
+        QFETCH(QString, expected);
+        QCOMPARE(AnsiParser::stripped(line), expected);
+        QCOMPARE(AnsiParser::stripped(line), AnsiParser().parseLine(line).text);
+    }
+
+    // The input fuzz_ansi found (tests/fuzz/corpus/fuzz_ansi/regression-stripped-controls):
+    // NUL and VT among invalid UTF-8, no ESC.
+    void strippedFuzzInput()
+    {
+        const QString line = QString::fromUtf8(
+            QByteArray::fromHex("202070306520e0879cbae4a4cdad00005160000b445e879cba303021"));
+        const QString plain = AnsiParser::stripped(line);
+        QCOMPARE(plain, AnsiParser().parseLine(line).text);
+        QVERIFY(!plain.contains(QChar(0)));
+        QVERIFY(!plain.contains(QChar(0x0b)));
+        QVERIFY(plain.startsWith(QStringLiteral("  p0e ")));
+        QVERIFY(plain.endsWith(QStringLiteral("00!")));
+    }
+
     void resetForgetsStyleAndPending()
     {
         AnsiParser parser;
