@@ -4,12 +4,12 @@
 The seeds are the repository's own test data (tests/data) plus a few hand-written
 inputs for what that data lacks (labels and escapes in exposition text, every kubeconfig
 field, watch streams). Run it again after changing the test data; the files it writes
-are committed, so run-fuzz needs nothing but the repository.
+are committed, so run-fuzz needs nothing but the repository. Inputs that made a
+fuzzer fail are added by hand as corpus/<target>/regression-<what>, and kept here.
 """
 import base64
 import json
 import pathlib
-import shutil
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -205,8 +205,10 @@ def skaffold():
 
 
 if __name__ == "__main__":
-    if OUT.exists():
-        shutil.rmtree(OUT)
+    # Inputs the fuzzers found (regression-*) are kept; the generated seeds are remade.
+    for path in OUT.rglob("*"):
+        if path.is_file() and not path.name.startswith("regression-"):
+            path.unlink()
     for make in (kubeconfig, watch, exposition, prometheus, alertmanager, logs, skaffold):
         make()
     total = sum(path.stat().st_size for path in OUT.rglob("*") if path.is_file())
