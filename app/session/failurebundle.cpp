@@ -3,6 +3,7 @@
 #include "failurebundlecollector.h"
 #include "failurebundlewriter.h"
 #include "http/directendpoint.h"
+#include "kube/kubeclient.h"
 
 #include <QTimer>
 
@@ -14,6 +15,9 @@ FailureBundle::FailureBundle(KubeClient *client, QObject *parent)
 {
     connect(m_collector, &FailureBundleCollector::partFinished, this,
             [this](const QString &name, int done, int total) { emit progress(name, done, total); });
+    // A context switch deletes the client: answers still due would never come.
+    if (client)
+        connect(client, &QObject::destroyed, this, &FailureBundle::cancel);
 }
 
 FailureBundle::~FailureBundle() = default;
@@ -26,6 +30,7 @@ void FailureBundle::start(const Request &request)
         m_collector->setPrometheus(std::make_shared<DirectEndpoint>(request.prometheusUrl), false);
     else
         m_collector->setPrometheus(nullptr, request.discoverPrometheus);
+    m_collector->setMaxLogBytes(request.maxLogBytes);
     const QString directory = request.directory;
     m_collector->collect(request.suite, request.run, [this, directory](const FailureBundleContent &content) {
         m_running = false;

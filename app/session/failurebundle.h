@@ -27,6 +27,7 @@ public:
         QString directory;       // the folder the bundle is made in
         QUrl prometheusUrl;      // explicit Prometheus; empty: discovered through the API server
         bool discoverPrometheus = true;
+        qint64 maxLogBytes = 32 * 1024 * 1024; // per log; more is cut (and said so)
     };
 
     struct Result

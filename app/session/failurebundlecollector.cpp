@@ -33,6 +33,7 @@ QString fileSafe(const QString &name)
 
 struct FailureBundleCollector::Job
 {
+    quint64 id = 0;
     FailureBundleContent content;
     int finished = 0;
     std::function<void(const FailureBundleContent &)> done;
@@ -68,8 +69,10 @@ QByteArray FailureBundleCollector::prometheusJson(const QString &endpoint, const
         for (auto it = sample.labels.begin(); it != sample.labels.end(); ++it)
             labels.insert(it.key(), it.value());
         // JSON has no NaN or infinities: written as Prometheus writes them, as strings.
-        const QJsonValue value = std::isfinite(sample.value) ? QJsonValue(sample.value)
-                                                             : QJsonValue(QString::number(sample.value));
+        const double v = sample.value;
+        const QJsonValue value = std::isfinite(v) ? QJsonValue(v)
+            : std::isnan(v)                       ? QJsonValue(u"NaN"_s)
+                                                  : QJsonValue(v > 0 ? u"+Inf"_s : u"-Inf"_s);
         samples.append(QJsonObject{{u"metric"_s, labels},
                                    {u"time"_s, sample.time.toUTC().toString(Qt::ISODateWithMs)},
                                    {u"value"_s, value}});
@@ -95,6 +98,7 @@ void FailureBundleCollector::collect(const SuiteKey &suite, const Run &run,
 {
     cancel();
     m_job = std::make_unique<Job>();
+    m_job->id = ++m_lastJobId;
     m_job->done = std::move(done);
     m_job->content.suite = suite;
     m_job->content.run = run;
@@ -106,7 +110,10 @@ void FailureBundleCollector::collect(const SuiteKey &suite, const Run &run,
         const int index = addPart(u"pod"_s, u"pod.json"_s);
         m_job->content.parts[index].error.kind = HttpError::Kind::Canceled;
         m_job->content.parts[index].error.message = tr("not connected to a cluster");
-        QMetaObject::invokeMethod(m_scope, [this] { complete(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(m_scope, [this, id = m_job->id] {
+            if (isCurrent(id))
+                complete();
+        }, Qt::QueuedConnection);
         return;
     }
     m_job->content.clusterEndpoint = m_client->describe();
@@ -137,9 +144,17 @@ void FailureBundleCollector::collect(const SuiteKey &suite, const Run &run,
 
 void FailureBundleCollector::cancel()
 {
-    delete m_scope;
+    // Later, not now: cancel() may run inside a callback of an object the scope owns.
+    // Answers that still arrive before then are dropped by their job id.
+    if (m_scope)
+        m_scope->deleteLater();
     m_scope = nullptr;
     m_job.reset();
+}
+
+bool FailureBundleCollector::isCurrent(quint64 id) const
+{
+    return m_job && m_job->id == id;
 }
 
 void FailureBundleCollector::startPod(int index)
@@ -147,7 +162,9 @@ void FailureBundleCollector::startPod(int index)
     const Run &run = m_job->content.run;
     HttpRequest request;
     request.path = u"api/v1/namespaces/%1/pods/%2"_s.arg(run.pod.nameSpace, run.pod.name);
-    m_client->send(request, m_scope, [this, index](const HttpResult &result) {
+    m_client->send(request, m_scope, [this, index, id = m_job->id](const HttpResult &result) {
+        if (!isCurrent(id))
+            return;
         FailureBundlePart &part = m_job->content.parts[index];
         part.error = result.error;
         if (result.ok()) {
@@ -173,7 +190,9 @@ void FailureBundleCollector::startEvents(int index)
         selector += u",involvedObject.uid="_s + run.pod.uid;
     request.query.addQueryItem(u"fieldSelector"_s, selector);
     request.query.addQueryItem(u"limit"_s, QString::number(MaxEvents));
-    m_client->send(request, m_scope, [this, index](const HttpResult &result) {
+    m_client->send(request, m_scope, [this, index, id = m_job->id](const HttpResult &result) {
+        if (!isCurrent(id))
+            return;
         FailureBundlePart &part = m_job->content.parts[index];
         part.error = result.error;
         if (result.ok()) {
@@ -205,17 +224,20 @@ void FailureBundleCollector::startLogs(int index, const QString &container, bool
     request.query.addQueryItem(u"container"_s, container);
     if (previous)
         request.query.addQueryItem(u"previous"_s, u"true"_s);
-    request.query.addQueryItem(u"limitBytes"_s, QString::number(MaxLogBytes));
-    m_client->send(request, m_scope, [this, index](const HttpResult &result) {
+    const qint64 limit = m_maxLogBytes;
+    request.query.addQueryItem(u"limitBytes"_s, QString::number(limit));
+    m_client->send(request, m_scope, [this, index, limit, id = m_job->id](const HttpResult &result) {
+        if (!isCurrent(id))
+            return;
         FailureBundlePart &part = m_job->content.parts[index];
         part.error = result.error;
         if (result.ok()) {
             part.data = result.body;
             // limitBytes keeps the start; a server that ignores it is cut here.
-            if (part.data.size() >= MaxLogBytes) {
-                part.data.truncate(MaxLogBytes);
+            if (part.data.size() >= limit) {
+                part.data.truncate(limit);
                 part.truncated = true;
-                part.note = tr("only the first %1 MiB of the log").arg(MaxLogBytes / (1024 * 1024));
+                part.note = tr("only the first %1 bytes of the log").arg(limit);
             }
         }
         finishPart(index);
@@ -230,7 +252,9 @@ void FailureBundleCollector::startMetrics(int index)
     inner.accept = "text/plain;version=0.0.4;q=1,*/*;q=0.1";
     inner.timeoutMs = 15000;
     m_client->podProxy(run.pod.nameSpace, run.pod.name, run.pod.assertPort(), inner, m_scope,
-                       [this, index](const HttpResult &result) {
+                       [this, index, id = m_job->id](const HttpResult &result) {
+                           if (!isCurrent(id))
+                               return;
                            FailureBundlePart &part = m_job->content.parts[index];
                            part.error = result.error;
                            if (result.ok()) {
@@ -253,12 +277,18 @@ void FailureBundleCollector::startPrometheus(int index)
     if (!m_discoverPrometheus) {
         part.error.kind = HttpError::Kind::Canceled;
         part.error.message = tr("no Prometheus configured");
-        QMetaObject::invokeMethod(m_scope, [this, index] { finishPart(index); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(m_scope, [this, index, id = m_job->id] {
+            if (isCurrent(id))
+                finishPart(index);
+        }, Qt::QueuedConnection);
         return;
     }
     auto *discovery = new MonitoringDiscovery(std::make_shared<ApiServerEndpoint>(m_client), m_scope);
-    discovery->find(MonitoringDiscovery::Target::Prometheus, [this, index, discovery](const DiscoveryResult &found) {
+    discovery->find(MonitoringDiscovery::Target::Prometheus,
+                    [this, index, discovery, id = m_job->id](const DiscoveryResult &found) {
         discovery->deleteLater();
+        if (!isCurrent(id))
+            return;
         if (!found.ok()) {
             FailureBundlePart &part = m_job->content.parts[index];
             part.error.kind = HttpError::Kind::Network;
@@ -279,8 +309,10 @@ void FailureBundleCollector::queryPrometheus(int index, std::shared_ptr<HttpEndp
     client->setTimeout(std::chrono::seconds(15));
     const QString query = prometheusQuery(run.pod.nameSpace, run.pod.name);
     const QString describe = endpoint->describe();
-    client->query(query, QDateTime(), [this, index, client, query, describe](const PromQueryResult &result) {
+    client->query(query, QDateTime(), [this, index, client, query, describe, id = m_job->id](const PromQueryResult &result) {
         client->deleteLater();
+        if (!isCurrent(id))
+            return;
         FailureBundlePart &part = m_job->content.parts[index];
         part.error = result.error;
         if (result.ok()) {

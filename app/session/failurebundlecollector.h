@@ -41,6 +41,9 @@ public:
 
     // Starts collecting; `done` once, later, unless cancel() came first. One collection
     // at a time per collector.
+    // Each log keeps at most this many bytes (its start; the summary says it was cut).
+    void setMaxLogBytes(qint64 bytes) { m_maxLogBytes = qBound<qint64>(1, bytes, MaxLogBytes); }
+
     void collect(const SuiteKey &suite, const Run &run, std::function<void(const FailureBundleContent &)> done);
     void cancel();
     bool isRunning() const { return m_job != nullptr; }
@@ -65,11 +68,14 @@ private:
     void finishPart(int index);
     void complete();
     int addPart(const QString &name, const QString &file);
+    bool isCurrent(quint64 id) const;
 
     QPointer<KubeClient> m_client;
     std::shared_ptr<HttpEndpoint> m_prometheus;
     bool m_discoverPrometheus = true;
+    qint64 m_maxLogBytes = MaxLogBytes;
     std::unique_ptr<Job> m_job;
+    quint64 m_lastJobId = 0;
     // Parent of every request's context: deleting it drops the answers still due.
     QObject *m_scope = nullptr;
 };
