@@ -3,6 +3,7 @@
 #include "connectionbar.h"
 #include "emptystatewidget.h"
 #include "endpointsdialog.h"
+#include "exportbundleaction.h"
 #include "kube/kubecontexts.h"
 #include "logmodel.h"
 #include "logpanel.h"
@@ -191,6 +192,13 @@ void MainWindow::createActions()
         m_detail->setCurrentWidget(m_logs);
         m_logs->previousFailure();
     });
+
+    // The selected run's logs, pod, events and metrics in a folder, for a ticket.
+    auto *exportBundle = new ExportBundleAction(m_session, this);
+    suiteMenu->addAction(exportBundle->action());
+    m_suites->view()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_suites->view()->addAction(exportBundle->action());
+    connect(m_suites, &SuitePanel::selectionChanged, exportBundle, &ExportBundleAction::setSelection);
 
     suiteMenu->addSeparator();
     suiteMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
