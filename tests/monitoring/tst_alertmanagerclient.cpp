@@ -1,3 +1,4 @@
+#include "awaitcallback.h"
 #include "http/directendpoint.h"
 #include "monitoring/alertmanagerclient.h"
 #include "testdata.h"
@@ -22,16 +23,6 @@ Response json(const QByteArray &body, int status = 200)
     return Response { status, "application/json", body, {}, false, false, -1 };
 }
 
-template<typename T, typename Call> T await(Call call)
-{
-    std::optional<T> got;
-    call([&](const T &value) { got = value; });
-    [&] {
-        QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
-    }();
-    return got.value_or(T {});
-}
-
 } // namespace
 
 class TestAlertmanagerClient : public QObject
@@ -43,7 +34,7 @@ class TestAlertmanagerClient : public QObject
 
     AlertsResult alerts(const AlertQuery &query = {})
     {
-        return await<AlertsResult>([&](auto done) { m_client->alerts(query, done); });
+        return awaitCallback<AlertsResult>([&](auto done) { m_client->alerts(query, done); });
     }
 
 private slots:
@@ -99,7 +90,7 @@ private slots:
     {
         m_server->setResponse(json(monitoringData("am-groups.json")));
         const AlertGroupsResult result
-            = await<AlertGroupsResult>([&](auto done) { m_client->alertGroups(done); });
+            = awaitCallback<AlertGroupsResult>([&](auto done) { m_client->alertGroups(done); });
         QVERIFY2(result.ok(), qPrintable(result.error.toString()));
         QCOMPARE(result.groups.size(), 1);
         QCOMPARE(result.groups.first().receiver, "null");
@@ -111,7 +102,7 @@ private slots:
     void statusGivesVersion()
     {
         m_server->setResponse(json(monitoringData("am-status.json")));
-        const ServiceCheck check = await<ServiceCheck>([&](auto done) { m_client->checkConnection(done); });
+        const ServiceCheck check = awaitCallback<ServiceCheck>([&](auto done) { m_client->checkConnection(done); });
         QVERIFY2(check.ok(), qPrintable(check.error.toString()));
         QCOMPARE(check.version, "0.28.0");
         QCOMPARE(check.health, "cluster disabled");
@@ -121,7 +112,7 @@ private slots:
     void statusOfSomethingElse()
     {
         m_server->setResponse(json("{\"status\":\"success\",\"data\":{}}"));
-        const ServiceCheck check = await<ServiceCheck>([&](auto done) { m_client->checkConnection(done); });
+        const ServiceCheck check = awaitCallback<ServiceCheck>([&](auto done) { m_client->checkConnection(done); });
         QCOMPARE(check.error.kind, HttpError::Kind::Protocol);
         QVERIFY(check.error.message.contains("versionInfo"));
     }
@@ -135,7 +126,7 @@ private slots:
         QCOMPARE(matchers.at(1).toFilter(),
             "pod=~\"checkout\\\\-7d9f8b6c5d\\\\-x2x4q|checkout\\\\-7d9f8b6c5d\\\\-zz9k2\"");
         const QDateTime before = QDateTime::currentDateTimeUtc();
-        const SilenceCreated created = await<SilenceCreated>([&](auto done) {
+        const SilenceCreated created = awaitCallback<SilenceCreated>([&](auto done) {
             m_client->createSilence(matchers, 2h, "dev@example.com", "flaky, looking at it", done);
         });
         QVERIFY2(created.ok(), qPrintable(created.error.toString()));
@@ -200,7 +191,7 @@ private slots:
         QFETCH(QString, message);
         const QList<AlertMatcher> matchers
             = noMatchers ? QList<AlertMatcher> {} : AlertmanagerClient::suiteMatchers("shop", { "p" });
-        const SilenceCreated created = await<SilenceCreated>([&](auto done) {
+        const SilenceCreated created = awaitCallback<SilenceCreated>([&](auto done) {
             m_client->createSilence(matchers, std::chrono::seconds(seconds), creator, comment, done);
         });
         QCOMPARE(created.error.message, message);
@@ -231,13 +222,13 @@ private slots:
         QFETCH(QByteArray, body);
         QFETCH(QString, message);
         m_server->setResponse(Response { status, "application/json", body, {}, false, false, -1 });
-        const SilenceCreated created = await<SilenceCreated>([&](auto done) {
+        const SilenceCreated created = awaitCallback<SilenceCreated>([&](auto done) {
             m_client->createSilence(AlertmanagerClient::suiteMatchers("shop", { "p" }), 1h, "me", "c", done);
         });
         QCOMPARE(created.error.kind, HttpError::Kind::Http);
         QCOMPARE(created.error.httpStatus, status);
         QCOMPARE(created.error.message, message);
-        const HttpError expired = await<HttpError>([&](auto done) { m_client->expireSilence("123", done); });
+        const HttpError expired = awaitCallback<HttpError>([&](auto done) { m_client->expireSilence("123", done); });
         QCOMPARE(expired.message, message);
     }
 
@@ -248,7 +239,7 @@ private slots:
                 return Response { 200, "application/json", {}, {}, false, false, -1 };
             return json(monitoringData("am-silences.json"));
         });
-        const SilencesResult result = await<SilencesResult>([&](auto done) { m_client->silences(done); });
+        const SilencesResult result = awaitCallback<SilencesResult>([&](auto done) { m_client->silences(done); });
         QVERIFY2(result.ok(), qPrintable(result.error.toString()));
         QCOMPARE(result.silences.size(), 1);
         const Silence silence = result.silences.first();
@@ -260,17 +251,17 @@ private slots:
         QCOMPARE(silence.startsAt.secsTo(silence.endsAt), 7200);
 
         const HttpError expired
-            = await<HttpError>([&](auto done) { m_client->expireSilence(silence.id, done); });
+            = awaitCallback<HttpError>([&](auto done) { m_client->expireSilence(silence.id, done); });
         QVERIFY(!expired.isError());
         QCOMPARE(m_server->requests().last().method, "DELETE");
         QCOMPARE(m_server->requests().last().path, "/api/v2/silence/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0");
 
         // A hostile id cannot leave the silence path.
         QVERIFY(
-            !await<HttpError>([&](auto done) { m_client->expireSilence("../../-/quit", done); }).isError());
+            !awaitCallback<HttpError>([&](auto done) { m_client->expireSilence("../../-/quit", done); }).isError());
         QCOMPARE(m_server->requests().last().target, "/api/v2/silence/..%2F..%2F-%2Fquit");
         QCOMPARE(
-            await<HttpError>([&](auto done) { m_client->expireSilence("", done); }).message, "no silence id");
+            awaitCallback<HttpError>([&](auto done) { m_client->expireSilence("", done); }).message, "no silence id");
     }
 
     void hostileBodies_data()
@@ -303,7 +294,7 @@ private slots:
         QCOMPARE(result.error.kind, HttpError::Kind::Protocol);
         QVERIFY2(result.error.message.contains(messagePart), qPrintable(result.error.message));
         QVERIFY(result.alerts.isEmpty());
-        const SilencesResult silences = await<SilencesResult>([&](auto done) { m_client->silences(done); });
+        const SilencesResult silences = awaitCallback<SilencesResult>([&](auto done) { m_client->silences(done); });
         QVERIFY(!silences.ok());
     }
 

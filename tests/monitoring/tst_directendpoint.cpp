@@ -1,3 +1,4 @@
+#include "awaitcallback.h"
 #include "http/directendpoint.h"
 #include "testhttpserver.h"
 
@@ -17,12 +18,7 @@ class TestDirectEndpoint : public QObject
 
     HttpResult exchange(DirectEndpoint &endpoint, const HttpRequest &request)
     {
-        std::optional<HttpResult> got;
-        endpoint.send(request, this, [&](const HttpResult &result) { got = result; });
-        [&] {
-            QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
-        }();
-        return got.value_or(HttpResult {});
+        return awaitCallback<HttpResult>([&](auto done) { endpoint.send(request, this, done); });
     }
 
     HttpRequest get(const QString &path, int timeoutMs = 10000)

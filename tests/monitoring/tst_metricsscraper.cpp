@@ -1,3 +1,4 @@
+#include "awaitcallback.h"
 #include "http/directendpoint.h"
 #include "monitoring/metricsscraper.h"
 #include "testdata.h"
@@ -18,12 +19,7 @@ class TestMetricsScraper : public QObject
     ScrapeResult scrape(const QByteArray &baseUrl, DirectEndpoint::Options options = {})
     {
         MetricsScraper scraper(std::make_shared<DirectEndpoint>(QUrl(baseUrl), options));
-        std::optional<ScrapeResult> got;
-        scraper.scrape([&](const ScrapeResult &result) { got = result; });
-        [&] {
-            QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
-        }();
-        return got.value_or(ScrapeResult {});
+        return awaitCallback<ScrapeResult>([&](auto done) { scraper.scrape(done); });
     }
 
 private slots:

@@ -1,3 +1,4 @@
+#include "awaitcallback.h"
 #include "../suites/testpods.h"
 #include "http/directendpoint.h"
 #include "monitoring/alertmanagerclient.h"
@@ -23,16 +24,6 @@ const QString checkoutPod = QStringLiteral("checkout-7d9f8b6c5d-x2x4q");
 const QString checkoutRef = QStringLiteral("shop/checkout-7d9f8b6c5d-x2x4q");
 const QString legacyRef = QStringLiteral("legacy/old-runtime-0");
 
-template<typename T, typename Call> T await(Call call)
-{
-    std::optional<T> got;
-    call([&](const T &value) { got = value; });
-    [&] {
-        QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
-    }();
-    return got.value_or(T {});
-}
-
 } // namespace
 
 // Real Prometheus scraping in-process exporters every second, a real Alertmanager
@@ -51,7 +42,7 @@ class TestMonitoringIntegration : public QObject
 
     SuiteMetricsSnapshot snapshot()
     {
-        return await<SuiteMetricsSnapshot>([&](auto done) { m_snapshot->fetch(done); });
+        return awaitCallback<SuiteMetricsSnapshot>([&](auto done) { m_snapshot->fetch(done); });
     }
 
     QList<SuiteAlert> checkoutAlerts()
@@ -59,7 +50,7 @@ class TestMonitoringIntegration : public QObject
         AlertQuery query;
         query.filter
             = { { "alertname", "KubernetesAssertFailed", false, true }, { "pod", checkoutPod, false, true } };
-        const AlertsResult result = await<AlertsResult>([&](auto done) { m_am->alerts(query, done); });
+        const AlertsResult result = awaitCallback<AlertsResult>([&](auto done) { m_am->alerts(query, done); });
         return result.ok() ? result.alerts : QList<SuiteAlert> {};
     }
 
@@ -89,12 +80,12 @@ private slots:
     void connectionChecksGiveVersions()
     {
         const ServiceCheck prometheus
-            = await<ServiceCheck>([&](auto done) { m_prom->checkConnection(done); });
+            = awaitCallback<ServiceCheck>([&](auto done) { m_prom->checkConnection(done); });
         QVERIFY2(prometheus.ok(), qPrintable(prometheus.error.toString()));
         QVERIFY2(prometheus.version.startsWith("2."), qPrintable(prometheus.version));
         QCOMPARE(prometheus.health, "ready");
         const ServiceCheck alertmanager
-            = await<ServiceCheck>([&](auto done) { m_am->checkConnection(done); });
+            = awaitCallback<ServiceCheck>([&](auto done) { m_am->checkConnection(done); });
         QVERIFY2(alertmanager.ok(), qPrintable(alertmanager.error.toString()));
         QVERIFY2(alertmanager.version.startsWith("0."), qPrintable(alertmanager.version));
         QCOMPARE(alertmanager.health, "cluster disabled");
@@ -129,7 +120,7 @@ private slots:
     void directScrapeReadsTheSameMetrics()
     {
         MetricsScraper scraper(std::make_shared<DirectEndpoint>(QUrl(m_checkout.baseUrl())));
-        const ScrapeResult result = await<ScrapeResult>([&](auto done) { scraper.scrape(done); });
+        const ScrapeResult result = awaitCallback<ScrapeResult>([&](auto done) { scraper.scrape(done); });
         QVERIFY2(result.ok(), qPrintable(result.error.toString()));
         QVERIFY(result.issues.isEmpty());
         QCOMPARE(result.metrics.testsRun, 8.0);
@@ -165,7 +156,7 @@ private slots:
         const SuiteMetricsSnapshot result = snapshot();
         QVERIFY(result.ok());
         tracker.applyPrometheusSnapshot(result.seriesByPod);
-        const AlertsResult alerts = await<AlertsResult>([&](auto done) { m_am->alerts({}, done); });
+        const AlertsResult alerts = awaitCallback<AlertsResult>([&](auto done) { m_am->alerts({}, done); });
         QVERIFY(alerts.ok());
         tracker.applyAlerts(alerts.alerts);
 
@@ -183,7 +174,7 @@ private slots:
     void silenceRoundTrip()
     {
         QTRY_COMPARE_WITH_TIMEOUT(checkoutAlerts().size(), 1, 25000);
-        const SilenceCreated created = await<SilenceCreated>([&](auto done) {
+        const SilenceCreated created = awaitCallback<SilenceCreated>([&](auto done) {
             m_am->createSilence(AlertmanagerClient::suiteMatchers("shop", { checkoutPod }), 1h,
                 "kassert-test", "integration test silence", done);
         });
@@ -193,7 +184,7 @@ private slots:
             !checkoutAlerts().isEmpty() && checkoutAlerts().first().state == "suppressed", 15000);
         QCOMPARE(checkoutAlerts().first().silencedBy, QStringList { created.id });
 
-        const SilencesResult listed = await<SilencesResult>([&](auto done) { m_am->silences(done); });
+        const SilencesResult listed = awaitCallback<SilencesResult>([&](auto done) { m_am->silences(done); });
         QVERIFY2(listed.ok(), qPrintable(listed.error.toString()));
         const auto found = std::find_if(listed.silences.cbegin(), listed.silences.cend(),
             [&](const Silence &silence) { return silence.id == created.id; });
@@ -202,14 +193,14 @@ private slots:
         QCOMPARE(found->createdBy, "kassert-test");
         QCOMPARE(found->matchers, AlertmanagerClient::suiteMatchers("shop", { checkoutPod }));
 
-        const HttpError expired = await<HttpError>([&](auto done) { m_am->expireSilence(created.id, done); });
+        const HttpError expired = awaitCallback<HttpError>([&](auto done) { m_am->expireSilence(created.id, done); });
         QVERIFY2(!expired.isError(), qPrintable(expired.toString()));
         QTRY_VERIFY_WITH_TIMEOUT(
             !checkoutAlerts().isEmpty() && checkoutAlerts().first().state == "active", 15000);
 
         // Alertmanager's own words for a bad silence come back verbatim.
         const HttpError unknown
-            = await<HttpError>([&](auto done) { m_am->expireSilence("not-a-silence", done); });
+            = awaitCallback<HttpError>([&](auto done) { m_am->expireSilence("not-a-silence", done); });
         QCOMPARE(unknown.kind, HttpError::Kind::Http);
         QVERIFY2(!unknown.message.isEmpty(), qPrintable(unknown.toString()));
     }
@@ -219,7 +210,7 @@ private slots:
         HistoryQuery history(m_prom.get());
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
-                const SuiteHistory h = await<SuiteHistory>(
+                const SuiteHistory h = awaitCallback<SuiteHistory>(
                     [&](auto done) { history.fetch("shop", { checkoutPod }, 1h, QDateTime(), done); });
                 return h.error.isEmpty() && !h.failing.isEmpty() && h.failing.last().value == 2.0
                     && !h.tests.isEmpty() && !h.iterations.isEmpty(); // 3 → 6 suites run: one pass seen
@@ -233,7 +224,7 @@ private slots:
         const SuiteMetricsSnapshot down = snapshot();
         QCOMPARE(down.error.kind, HttpError::Kind::Network);
         QCOMPARE(down.error.toString(), m_prom->describe() + ": connection refused");
-        const ServiceCheck check = await<ServiceCheck>([&](auto done) { m_prom->checkConnection(done); });
+        const ServiceCheck check = awaitCallback<ServiceCheck>([&](auto done) { m_prom->checkConnection(done); });
         QVERIFY(!check.ok());
         QVERIFY(check.summary("Prometheus").contains("connection refused"));
 
@@ -248,12 +239,12 @@ private slots:
     void alertmanagerDownIsAClearErrorAndRecovers()
     {
         m_alertmanager.stop();
-        const AlertsResult down = await<AlertsResult>([&](auto done) { m_am->alerts({}, done); });
+        const AlertsResult down = awaitCallback<AlertsResult>([&](auto done) { m_am->alerts({}, done); });
         QCOMPARE(down.error.kind, HttpError::Kind::Network);
         QVERIFY(down.error.toString().startsWith(m_am->describe()));
         QString error;
         QVERIFY2(m_alertmanager.start(&error), qPrintable(error));
-        const ServiceCheck check = await<ServiceCheck>([&](auto done) { m_am->checkConnection(done); });
+        const ServiceCheck check = awaitCallback<ServiceCheck>([&](auto done) { m_am->checkConnection(done); });
         QVERIFY2(check.ok(), qPrintable(check.error.toString()));
     }
 

@@ -1,3 +1,4 @@
+#include "awaitcallback.h"
 #include "http/directendpoint.h"
 #include "monitoring/alertmanagerclient.h"
 #include "monitoring/metricsscraper.h"
@@ -22,16 +23,6 @@ using Target = MonitoringDiscovery::Target;
 namespace {
 
 const QString checkoutPod = QStringLiteral("checkout-7d9f8b6c5d-x2x4q");
-
-template<typename T, typename Call> T await(Call call)
-{
-    std::optional<T> got;
-    call([&](const T &value) { got = value; });
-    [&] {
-        QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
-    }();
-    return got.value_or(T {});
-}
 
 } // namespace
 
@@ -67,7 +58,7 @@ class TestMonitoringServiceProxy : public QObject
     DiscoveryResult discover(Target target)
     {
         MonitoringDiscovery discovery(apiEndpoint(m_api.token()));
-        return await<DiscoveryResult>([&](auto done) { discovery.find(target, done); });
+        return awaitCallback<DiscoveryResult>([&](auto done) { discovery.find(target, done); });
     }
 
 private slots:
@@ -119,7 +110,7 @@ private slots:
         const DiscoveryResult found = discover(Target::Prometheus);
         QVERIFY(found.ok());
         PrometheusClient client(viaProxy(found.service, m_api.token()));
-        const ServiceCheck check = await<ServiceCheck>([&](auto done) { client.checkConnection(done); });
+        const ServiceCheck check = awaitCallback<ServiceCheck>([&](auto done) { client.checkConnection(done); });
         QVERIFY2(check.ok(), qPrintable(check.error.toString()));
         QVERIFY(check.version.startsWith("2."));
         QVERIFY(check.endpoint.contains("prometheus-operated:web/proxy"));
@@ -128,11 +119,11 @@ private slots:
         SuiteMetricsQuery query(&client);
         const QString ref = "shop/" + checkoutPod;
         QTRY_VERIFY_WITH_TIMEOUT(
-            await<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); }).seriesByPod.value(ref).testsRun
+            awaitCallback<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); }).seriesByPod.value(ref).testsRun
                 == 6.0,
             20000);
         const SuiteMetricsSnapshot snapshot
-            = await<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); });
+            = awaitCallback<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); });
         QVERIFY2(snapshot.warnings.isEmpty(), qPrintable(snapshot.warnings.join('\n')));
         QCOMPARE(snapshot.seriesByPod.value(ref).assertionsFailed, 1.0);
         QCOMPARE(snapshot.targetUp.value(ref), true);
@@ -143,24 +134,24 @@ private slots:
         const DiscoveryResult found = discover(Target::Alertmanager);
         QVERIFY(found.ok());
         AlertmanagerClient client(viaProxy(found.service, m_api.token()));
-        const ServiceCheck check = await<ServiceCheck>([&](auto done) { client.checkConnection(done); });
+        const ServiceCheck check = awaitCallback<ServiceCheck>([&](auto done) { client.checkConnection(done); });
         QVERIFY2(check.ok(), qPrintable(check.error.toString()));
         AlertQuery query;
         query.filter = { { "namespace", "shop", false, true } };
         auto alerts = [&] {
-            return await<AlertsResult>([&](auto done) { client.alerts(query, done); });
+            return awaitCallback<AlertsResult>([&](auto done) { client.alerts(query, done); });
         };
         QTRY_VERIFY_WITH_TIMEOUT(alerts().alerts.size() == 1, 25000);
         QCOMPARE(alerts().alerts.first().labels.value("pod"), checkoutPod);
 
-        const SilenceCreated created = await<SilenceCreated>([&](auto done) {
+        const SilenceCreated created = awaitCallback<SilenceCreated>([&](auto done) {
             client.createSilence(AlertmanagerClient::suiteMatchers("shop", { checkoutPod }), 30min,
                 "kassert-test", "through the service proxy", done);
         });
         QVERIFY2(created.ok(), qPrintable(created.error.toString()));
         QTRY_VERIFY_WITH_TIMEOUT(alerts().alerts.value(0).silencedBy == QStringList { created.id }, 15000);
         const HttpError expired
-            = await<HttpError>([&](auto done) { client.expireSilence(created.id, done); });
+            = awaitCallback<HttpError>([&](auto done) { client.expireSilence(created.id, done); });
         QVERIFY2(!expired.isError(), qPrintable(expired.toString()));
         QTRY_VERIFY_WITH_TIMEOUT(alerts().alerts.value(0).state == "active", 15000);
     }
@@ -170,20 +161,20 @@ private slots:
         const DiscoveredService service { "monitoring", "prometheus-operated", "web" };
         PrometheusClient wrongToken(viaProxy(service, "not-a-valid-token-123"));
         const ServiceCheck unauthorized
-            = await<ServiceCheck>([&](auto done) { wrongToken.checkConnection(done); });
+            = awaitCallback<ServiceCheck>([&](auto done) { wrongToken.checkConnection(done); });
         QCOMPARE(unauthorized.error.httpStatus, 401);
         QVERIFY(!unauthorized.summary("Prometheus").contains("not-a-valid-token-123"));
 
         PrometheusClient restricted(viaProxy(service, m_api.restrictedToken()));
         const PromQueryResult forbidden
-            = await<PromQueryResult>([&](auto done) { restricted.query("up", QDateTime(), done); });
+            = awaitCallback<PromQueryResult>([&](auto done) { restricted.query("up", QDateTime(), done); });
         QCOMPARE(forbidden.error.httpStatus, 403);
         QCOMPARE(forbidden.error.reason, "Forbidden");
         QVERIFY2(!forbidden.error.message.isEmpty() && !forbidden.error.message.startsWith("{"),
             qPrintable(forbidden.error.toString()));
 
         PrometheusClient untrusted(apiEndpoint(m_api.token(), false, service.proxyPath()));
-        const ServiceCheck tls = await<ServiceCheck>([&](auto done) { untrusted.checkConnection(done); });
+        const ServiceCheck tls = awaitCallback<ServiceCheck>([&](auto done) { untrusted.checkConnection(done); });
         QCOMPARE(tls.error.kind, HttpError::Kind::Tls);
         QVERIFY(!tls.error.message.isEmpty());
 
@@ -195,13 +186,13 @@ private slots:
         base.setPath("/" + service.proxyPath());
         PrometheusClient unverified(std::make_shared<DirectEndpoint>(base, insecure));
         const ServiceCheck accepted
-            = await<ServiceCheck>([&](auto done) { unverified.checkConnection(done); });
+            = awaitCallback<ServiceCheck>([&](auto done) { unverified.checkConnection(done); });
         QVERIFY2(accepted.ok(), qPrintable(accepted.error.toString()));
 
         // Discovery with a user who may not list services cluster-wide still says where it looked.
         MonitoringDiscovery discovery(apiEndpoint(m_api.restrictedToken()));
         const DiscoveryResult limited
-            = await<DiscoveryResult>([&](auto done) { discovery.find(Target::Prometheus, done); });
+            = awaitCallback<DiscoveryResult>([&](auto done) { discovery.find(Target::Prometheus, done); });
         QVERIFY(limited.ok()); // get/list is allowed for the restricted user
     }
 
@@ -212,14 +203,14 @@ private slots:
         QVERIFY2(!pod.isEmpty(), qPrintable(error));
         MetricsScraper scraper(
             apiEndpoint(m_api.token(), true, "api/v1/namespaces/shop/pods/" + pod + ":9091/proxy/"));
-        QTRY_VERIFY_WITH_TIMEOUT(await<ScrapeResult>([&](auto done) { scraper.scrape(done); }).ok(), 15000);
-        const ScrapeResult result = await<ScrapeResult>([&](auto done) { scraper.scrape(done); });
+        QTRY_VERIFY_WITH_TIMEOUT(awaitCallback<ScrapeResult>([&](auto done) { scraper.scrape(done); }).ok(), 15000);
+        const ScrapeResult result = awaitCallback<ScrapeResult>([&](auto done) { scraper.scrape(done); });
         QVERIFY(result.metrics.testsRun.has_value());
         QVERIFY(result.metrics.assertionsFailed.value_or(0) > 0);
 
         MetricsScraper wrongPort(
             apiEndpoint(m_api.token(), true, "api/v1/namespaces/shop/pods/" + pod + ":9999/proxy/"));
-        const ScrapeResult refused = await<ScrapeResult>([&](auto done) { wrongPort.scrape(done); });
+        const ScrapeResult refused = awaitCallback<ScrapeResult>([&](auto done) { wrongPort.scrape(done); });
         QCOMPARE(refused.error.httpStatus, 503);
         QVERIFY2(refused.error.message.contains("connection refused"), qPrintable(refused.error.toString()));
         QVERIFY(!refused.error.message.startsWith("{"));
@@ -231,7 +222,7 @@ private slots:
         PrometheusClient client(viaProxy(service, m_api.token()));
         SuiteMetricsQuery query(&client);
         m_prometheus.stop();
-        const SuiteMetricsSnapshot down = await<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); });
+        const SuiteMetricsSnapshot down = awaitCallback<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); });
         QCOMPARE(down.error.kind, HttpError::Kind::Http);
         QCOMPARE(down.error.httpStatus, 503);
         QVERIFY2(down.error.message.startsWith("error trying to reach service"),
@@ -239,7 +230,7 @@ private slots:
         QString error;
         QVERIFY2(m_prometheus.start(&error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(
-            await<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); }).ok(), 20000);
+            awaitCallback<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); }).ok(), 20000);
     }
 
     void cleanupTestCase()

@@ -1,3 +1,4 @@
+#include "awaitcallback.h"
 #include "http/directendpoint.h"
 #include "monitoring/prometheusclient.h"
 #include "testdata.h"
@@ -31,12 +32,7 @@ class TestPrometheusClient : public QObject
 
     PromQueryResult runQuery(const QString &promql)
     {
-        std::optional<PromQueryResult> got;
-        m_client->query(promql, QDateTime(), [&](const PromQueryResult &result) { got = result; });
-        [&] {
-            QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
-        }();
-        return got.value_or(PromQueryResult {});
+        return awaitCallback<PromQueryResult>([&](auto done) { m_client->query(promql, QDateTime(), done); });
     }
 
     void makeClient(DirectEndpoint::Options options = {})

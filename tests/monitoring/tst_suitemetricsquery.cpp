@@ -1,3 +1,4 @@
+#include "awaitcallback.h"
 #include "http/directendpoint.h"
 #include "monitoring/historyquery.h"
 #include "monitoring/prometheusclient.h"
@@ -47,12 +48,7 @@ class TestSuiteMetricsQuery : public QObject
 
     SuiteMetricsSnapshot fetch(SuiteMetricsQuery &query)
     {
-        std::optional<SuiteMetricsSnapshot> got;
-        query.fetch([&](const SuiteMetricsSnapshot &snapshot) { got = snapshot; });
-        [&] {
-            QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 15000);
-        }();
-        return got.value_or(SuiteMetricsSnapshot {});
+        return awaitCallback<SuiteMetricsSnapshot>([&](auto done) { query.fetch(done); });
     }
 
 private slots:
