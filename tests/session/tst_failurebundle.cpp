@@ -7,6 +7,7 @@
 #include "session/failurebundle.h"
 #include "suites/suitetracker.h"
 #include "testapiserver.h"
+#include "testhttpserver.h"
 
 #include <QDirIterator>
 #include <QFile>
@@ -17,6 +18,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace std::chrono_literals;
 
@@ -379,6 +381,54 @@ private slots:
             for (const QByteArray &secret : secrets)
                 QVERIFY(!failed.toUtf8().contains(secret));
         }
+    }
+
+    // Last: once Prometheus is in the cluster, sessions made later would find it too.
+    void prometheusValuesThroughTheServiceProxy()
+    {
+        // A stand-in Prometheus behind the service proxy, found like the session finds one
+        // (by the operator's label); it answers the run's series and records the query.
+        TestHttpServer prometheus;
+        QVERIFY(prometheus.start());
+        const Run run = *runOf("fail");
+        prometheus.setHandler([&run](const TestHttpServer::Request &request) {
+            const QByteArray form = request.method == "POST" ? request.body : request.rawQuery;
+            const QString query = QUrlQuery(QString::fromLatin1(form).replace('+', ' ')).queryItemValue("query", QUrl::FullyDecoded);
+            QByteArray result = "[]";
+            if (request.path == "/api/v1/query" && query.contains("pod=\"" + run.pod.name + "\""))
+                result = "[{\"metric\":{\"__name__\":\"assertions_failed\",\"namespace\":\"qa\",\"pod\":\""
+                    + run.pod.name.toUtf8() + "\"},\"value\":[1764167400.5,\"1\"]},"
+                    "{\"metric\":{\"__name__\":\"tests_run\",\"namespace\":\"qa\",\"pod\":\""
+                    + run.pod.name.toUtf8() + "\"},\"value\":[1764167400.5,\"NaN\"]}]";
+            return TestHttpServer::Response{
+                200, "application/json",
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":" + result + "}}", {}, false,
+                false, -1};
+        });
+        QString error;
+        m_server.control("add-service",
+                         {{"namespace", "monitoring"},
+                          {"name", "prometheus-operated"},
+                          {"labels", QJsonObject{{"operated-prometheus", "true"}}},
+                          {"ports", QJsonArray{QJsonObject{{"name", "web"}, {"port", 9090}}}},
+                          {"target", QString(prometheus.baseUrl()).chopped(1)}},
+                         &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+
+        QTemporaryDir out;
+        const Exported bundle = exportRun(m_session->client(), "fail", run, out.path());
+        m_server.control("remove-service", {{"namespace", "monitoring"}, {"name", "prometheus-operated"}});
+        QVERIFY2(bundle.result.ok(), qPrintable(bundle.result.error));
+        QVERIFY2(bundle.parts["prometheus"]["ok"].toBool(), qPrintable(bundle.parts["prometheus"]["error"].toString()));
+        const QJsonObject values = readJson(bundle.result.path + "/prometheus.json");
+        QVERIFY(values["endpoint"].toString().contains("prometheus-operated"));
+        QVERIFY(values["query"].toString().contains("namespace=\"qa\""));
+        const QJsonArray samples = values["samples"].toArray();
+        QCOMPARE(samples.size(), 2);
+        QCOMPARE(samples[0]["metric"]["__name__"].toString(), "assertions_failed");
+        QCOMPARE(samples[0]["value"].toDouble(), 1.0);
+        QCOMPARE(samples[1]["value"].toString(), "NaN");
+        QCOMPARE(samples[0]["time"].toString(), "2025-11-26T14:30:00.500Z");
     }
 };
 
