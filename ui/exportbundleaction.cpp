@@ -29,8 +29,9 @@ ExportBundleAction::ExportBundleAction(ClusterSession *session, QMainWindow *win
     , m_label(new QLabel(window))
 {
     m_action->setObjectName(QStringLiteral("exportFailureBundle"));
-    m_action->setToolTip(tr("Save the selected run's logs, pod, events and metrics in a folder, to attach to a "
-                            "ticket"));
+    m_action->setToolTip(
+        tr("Save the selected run's logs, pod, events and metrics in a folder, to attach to a "
+           "ticket"));
     m_action->setEnabled(false);
     connect(m_action, &QAction::triggered, this, &ExportBundleAction::chooseDirectory);
 
@@ -42,7 +43,9 @@ ExportBundleAction::ExportBundleAction(ClusterSession *session, QMainWindow *win
     m_window->statusBar()->addWidget(m_label);
     connect(m_label, &QLabel::linkActivated, this, &ExportBundleAction::linkActivated);
 
-    m_openFolder = [](const QString &path) { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); };
+    m_openFolder = [](const QString &path) {
+        QDesktopServices::openUrl(QUrl::fromLocalFile(path));
+    };
     // Another context's client replaces the one the export uses.
     connect(m_session, &ClusterSession::contextChanged, this, [this] { cancel(); });
 }
@@ -81,7 +84,8 @@ const Run *ExportBundleAction::selectedRun() const
 void ExportBundleAction::chooseDirectory()
 {
     const QString start = QSettings().value(QLatin1StringView(LastDirectoryKey), QDir::homePath()).toString();
-    auto *dialog = new QFileDialog(m_window, tr("Export failure bundle of %1 into").arg(m_suite.toString()), start);
+    auto *dialog
+        = new QFileDialog(m_window, tr("Export failure bundle of %1 into").arg(m_suite.toString()), start);
     dialog->setObjectName(QStringLiteral("exportBundleDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setFileMode(QFileDialog::Directory);
@@ -117,7 +121,8 @@ void ExportBundleAction::exportTo(const QString &directory)
                              .arg(CancelLink));
     });
     connect(m_bundle, &FailureBundle::finished, this, &ExportBundleAction::showResult);
-    m_label->setText(tr("Exporting failure bundle of %1… <a href=\"%2\">Cancel</a>").arg(pod.toHtmlEscaped(), CancelLink));
+    m_label->setText(
+        tr("Exporting failure bundle of %1… <a href=\"%2\">Cancel</a>").arg(pod.toHtmlEscaped(), CancelLink));
     m_label->show();
     m_bundle->start(request);
     updateEnabled();
@@ -142,7 +147,8 @@ void ExportBundleAction::showResult(const FailureBundle::Result &result)
         m_label->setText(text);
         m_label->setToolTip(result.failedParts.join(QLatin1Char('\n')));
     } else {
-        m_label->setText(result.canceled ? tr("Export canceled") : tr("Export failed: %1").arg(result.error.toHtmlEscaped()));
+        m_label->setText(result.canceled ? tr("Export canceled")
+                                         : tr("Export failed: %1").arg(result.error.toHtmlEscaped()));
         m_label->setToolTip({});
     }
     m_label->show();

@@ -14,7 +14,7 @@ FailureBundle::FailureBundle(KubeClient *client, QObject *parent)
     , m_collector(new FailureBundleCollector(client, this))
 {
     connect(m_collector, &FailureBundleCollector::partFinished, this,
-            [this](const QString &name, int done, int total) { emit progress(name, done, total); });
+        [this](const QString &name, int done, int total) { emit progress(name, done, total); });
     // A context switch deletes the client: answers still due would never come.
     if (client)
         connect(client, &QObject::destroyed, this, &FailureBundle::cancel);

@@ -23,17 +23,17 @@ public:
     struct Request
     {
         SuiteKey suite;
-        Run run;                 // the selected run, as the tracker knows it
-        QString directory;       // the folder the bundle is made in
-        QUrl prometheusUrl;      // explicit Prometheus; empty: discovered through the API server
+        Run run; // the selected run, as the tracker knows it
+        QString directory; // the folder the bundle is made in
+        QUrl prometheusUrl; // explicit Prometheus; empty: discovered through the API server
         bool discoverPrometheus = true;
         qint64 maxLogBytes = 32 * 1024 * 1024; // per log; more is cut (and said so)
     };
 
     struct Result
     {
-        QString path;          // the bundle's folder, empty when none was written
-        QString error;         // why nothing was written (cancel, disk); empty on success
+        QString path; // the bundle's folder, empty when none was written
+        QString error; // why nothing was written (cancel, disk); empty on success
         QStringList failedParts; // "events: …403 Forbidden…", for the status line
         bool canceled = false;
 

@@ -60,8 +60,8 @@ QString FailureBundleCollector::prometheusQuery(const QString &nameSpace, const 
         PromQL::quoted(pod));
 }
 
-QByteArray FailureBundleCollector::prometheusJson(const QString &endpoint, const QString &query,
-                                                  const PromQueryResult &result)
+QByteArray FailureBundleCollector::prometheusJson(
+    const QString &endpoint, const QString &query, const PromQueryResult &result)
 {
     QJsonArray samples;
     for (const PromSample &sample : result.vector) {
@@ -73,12 +73,11 @@ QByteArray FailureBundleCollector::prometheusJson(const QString &endpoint, const
         const QJsonValue value = std::isfinite(v) ? QJsonValue(v)
             : std::isnan(v)                       ? QJsonValue(u"NaN"_s)
                                                   : QJsonValue(v > 0 ? u"+Inf"_s : u"-Inf"_s);
-        samples.append(QJsonObject{{u"metric"_s, labels},
-                                   {u"time"_s, sample.time.toUTC().toString(Qt::ISODateWithMs)},
-                                   {u"value"_s, value}});
+        samples.append(QJsonObject { { u"metric"_s, labels },
+            { u"time"_s, sample.time.toUTC().toString(Qt::ISODateWithMs) }, { u"value"_s, value } });
     }
-    QJsonObject root{{u"endpoint"_s, endpoint}, {u"query"_s, query}, {u"resultType"_s, result.resultType},
-                     {u"samples"_s, samples}};
+    QJsonObject root { { u"endpoint"_s, endpoint }, { u"query"_s, query },
+        { u"resultType"_s, result.resultType }, { u"samples"_s, samples } };
     if (!result.warnings.isEmpty())
         root.insert(u"warnings"_s, QJsonArray::fromStringList(result.warnings));
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
@@ -93,8 +92,8 @@ int FailureBundleCollector::addPart(const QString &name, const QString &file)
     return int(m_job->content.parts.size()) - 1;
 }
 
-void FailureBundleCollector::collect(const SuiteKey &suite, const Run &run,
-                                     std::function<void(const FailureBundleContent &)> done)
+void FailureBundleCollector::collect(
+    const SuiteKey &suite, const Run &run, std::function<void(const FailureBundleContent &)> done)
 {
     cancel();
     m_job = std::make_unique<Job>();
@@ -110,10 +109,13 @@ void FailureBundleCollector::collect(const SuiteKey &suite, const Run &run,
         const int index = addPart(u"pod"_s, u"pod.json"_s);
         m_job->content.parts[index].error.kind = HttpError::Kind::Canceled;
         m_job->content.parts[index].error.message = tr("not connected to a cluster");
-        QMetaObject::invokeMethod(m_scope, [this, id = m_job->id] {
-            if (isCurrent(id))
-                complete();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_scope,
+            [this, id = m_job->id] {
+                if (isCurrent(id))
+                    complete();
+            },
+            Qt::QueuedConnection);
         return;
     }
     m_job->content.clusterEndpoint = m_client->describe();
@@ -121,23 +123,36 @@ void FailureBundleCollector::collect(const SuiteKey &suite, const Run &run,
     // Every part is listed before any request goes out, so the counts are final.
     QList<std::function<void()>> starts;
     const int pod = addPart(u"pod"_s, u"pod.json"_s);
-    starts << [this, pod] { startPod(pod); };
+    starts << [this, pod] {
+        startPod(pod);
+    };
     const int events = addPart(u"events"_s, u"events.json"_s);
-    starts << [this, events] { startEvents(events); };
+    starts << [this, events] {
+        startEvents(events);
+    };
     for (const ContainerInfo &container : run.pod.containers) {
-        const int current = addPart(u"logs/"_s + container.name, u"logs/%1.log"_s.arg(fileSafe(container.name)));
-        starts << [this, current, name = container.name] { startLogs(current, name, false); };
+        const int current
+            = addPart(u"logs/"_s + container.name, u"logs/%1.log"_s.arg(fileSafe(container.name)));
+        starts << [this, current, name = container.name] {
+            startLogs(current, name, false);
+        };
         // A restarted container's previous instance is usually the one that failed.
         if (container.restartCount > 0 || container.lastState.kind == ContainerState::Kind::Terminated) {
             const int previous = addPart(u"logs/%1/previous"_s.arg(container.name),
-                                         u"logs/%1.previous.log"_s.arg(fileSafe(container.name)));
-            starts << [this, previous, name = container.name] { startLogs(previous, name, true); };
+                u"logs/%1.previous.log"_s.arg(fileSafe(container.name)));
+            starts << [this, previous, name = container.name] {
+                startLogs(previous, name, true);
+            };
         }
     }
     const int metrics = addPart(u"metrics"_s, u"metrics.txt"_s);
-    starts << [this, metrics] { startMetrics(metrics); };
+    starts << [this, metrics] {
+        startMetrics(metrics);
+    };
     const int prometheus = addPart(u"prometheus"_s, u"prometheus.json"_s);
-    starts << [this, prometheus] { startPrometheus(prometheus); };
+    starts << [this, prometheus] {
+        startPrometheus(prometheus);
+    };
     for (const auto &start : starts)
         start();
 }
@@ -198,14 +213,16 @@ void FailureBundleCollector::startEvents(int index)
         if (result.ok()) {
             const QJsonDocument document = QJsonDocument::fromJson(result.body);
             if (result.body.size() > MaxEventsBytes) {
-                part.error = HttpError::protocol(m_client->describe(),
-                                                 tr("events: answer larger than %1 bytes").arg(MaxEventsBytes));
+                part.error = HttpError::protocol(
+                    m_client->describe(), tr("events: answer larger than %1 bytes").arg(MaxEventsBytes));
             } else if (!document.isObject() || !document.object().value("items"_L1).isArray()) {
-                part.error = HttpError::protocol(m_client->describe(), tr("events: not an EventList"), result.status);
+                part.error = HttpError::protocol(
+                    m_client->describe(), tr("events: not an EventList"), result.status);
             } else {
                 QJsonObject list = FailureBundleRedaction::redact(document.object()).toObject();
                 part.data = QJsonDocument(list).toJson(QJsonDocument::Indented);
-                part.truncated = !list.value("metadata"_L1).toObject().value("continue"_L1).toString().isEmpty();
+                part.truncated
+                    = !list.value("metadata"_L1).toObject().value("continue"_L1).toString().isEmpty();
                 if (part.truncated)
                     part.note = tr("only the first %1 events").arg(MaxEvents);
             }
@@ -252,19 +269,19 @@ void FailureBundleCollector::startMetrics(int index)
     inner.accept = "text/plain;version=0.0.4;q=1,*/*;q=0.1";
     inner.timeoutMs = 15000;
     m_client->podProxy(run.pod.nameSpace, run.pod.name, run.pod.assertPort(), inner, m_scope,
-                       [this, index, id = m_job->id](const HttpResult &result) {
-                           if (!isCurrent(id))
-                               return;
-                           FailureBundlePart &part = m_job->content.parts[index];
-                           part.error = result.error;
-                           if (result.ok()) {
-                               part.data = result.body.left(MaxMetricsBytes);
-                               part.truncated = result.body.size() > MaxMetricsBytes;
-                               if (part.truncated)
-                                   part.note = tr("only the first %1 MiB").arg(MaxMetricsBytes / (1024 * 1024));
-                           }
-                           finishPart(index);
-                       });
+        [this, index, id = m_job->id](const HttpResult &result) {
+            if (!isCurrent(id))
+                return;
+            FailureBundlePart &part = m_job->content.parts[index];
+            part.error = result.error;
+            if (result.ok()) {
+                part.data = result.body.left(MaxMetricsBytes);
+                part.truncated = result.body.size() > MaxMetricsBytes;
+                if (part.truncated)
+                    part.note = tr("only the first %1 MiB").arg(MaxMetricsBytes / (1024 * 1024));
+            }
+            finishPart(index);
+        });
 }
 
 void FailureBundleCollector::startPrometheus(int index)
@@ -277,29 +294,33 @@ void FailureBundleCollector::startPrometheus(int index)
     if (!m_discoverPrometheus) {
         part.error.kind = HttpError::Kind::Canceled;
         part.error.message = tr("no Prometheus configured");
-        QMetaObject::invokeMethod(m_scope, [this, index, id = m_job->id] {
-            if (isCurrent(id))
-                finishPart(index);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_scope,
+            [this, index, id = m_job->id] {
+                if (isCurrent(id))
+                    finishPart(index);
+            },
+            Qt::QueuedConnection);
         return;
     }
     auto *discovery = new MonitoringDiscovery(std::make_shared<ApiServerEndpoint>(m_client), m_scope);
     discovery->find(MonitoringDiscovery::Target::Prometheus,
-                    [this, index, discovery, id = m_job->id](const DiscoveryResult &found) {
-        discovery->deleteLater();
-        if (!isCurrent(id))
-            return;
-        if (!found.ok()) {
-            FailureBundlePart &part = m_job->content.parts[index];
-            part.error.kind = HttpError::Kind::Network;
-            part.error.endpoint = m_client ? m_client->describe() : QString();
-            part.error.message = tr("no Prometheus: %1").arg(found.error);
-            finishPart(index);
-            return;
-        }
-        queryPrometheus(index, std::make_shared<ServiceProxyEndpoint>(m_client, found.service.nameSpace,
-                                                                      found.service.name, found.service.port));
-    });
+        [this, index, discovery, id = m_job->id](const DiscoveryResult &found) {
+            discovery->deleteLater();
+            if (!isCurrent(id))
+                return;
+            if (!found.ok()) {
+                FailureBundlePart &part = m_job->content.parts[index];
+                part.error.kind = HttpError::Kind::Network;
+                part.error.endpoint = m_client ? m_client->describe() : QString();
+                part.error.message = tr("no Prometheus: %1").arg(found.error);
+                finishPart(index);
+                return;
+            }
+            queryPrometheus(index,
+                std::make_shared<ServiceProxyEndpoint>(
+                    m_client, found.service.nameSpace, found.service.name, found.service.port));
+        });
 }
 
 void FailureBundleCollector::queryPrometheus(int index, std::shared_ptr<HttpEndpoint> endpoint)
@@ -309,19 +330,20 @@ void FailureBundleCollector::queryPrometheus(int index, std::shared_ptr<HttpEndp
     client->setTimeout(std::chrono::seconds(15));
     const QString query = prometheusQuery(run.pod.nameSpace, run.pod.name);
     const QString describe = endpoint->describe();
-    client->query(query, QDateTime(), [this, index, client, query, describe, id = m_job->id](const PromQueryResult &result) {
-        client->deleteLater();
-        if (!isCurrent(id))
-            return;
-        FailureBundlePart &part = m_job->content.parts[index];
-        part.error = result.error;
-        if (result.ok()) {
-            part.data = prometheusJson(describe, query, result);
-            if (result.vector.isEmpty())
-                part.note = tr("Prometheus has no series for this pod");
-        }
-        finishPart(index);
-    });
+    client->query(query, QDateTime(),
+        [this, index, client, query, describe, id = m_job->id](const PromQueryResult &result) {
+            client->deleteLater();
+            if (!isCurrent(id))
+                return;
+            FailureBundlePart &part = m_job->content.parts[index];
+            part.error = result.error;
+            if (result.ok()) {
+                part.data = prometheusJson(describe, query, result);
+                if (result.vector.isEmpty())
+                    part.note = tr("Prometheus has no series for this pod");
+            }
+            finishPart(index);
+        });
 }
 
 void FailureBundleCollector::finishPart(int index)
@@ -339,7 +361,7 @@ void FailureBundleCollector::complete()
     // The assert container holds the Jest output; a crash-looping one failed in its
     // previous instance, so that log is read when the current one shows no failure.
     const QString container = content.run.pod.assertContainer();
-    for (const QString &name : {u"logs/"_s + container, u"logs/%1/previous"_s.arg(container)}) {
+    for (const QString &name : { u"logs/"_s + container, u"logs/%1/previous"_s.arg(container) }) {
         const FailureBundlePart *log = content.part(name);
         if (log && log->ok() && content.failures.isEmpty())
             content.failures = FailureCollector::failuresFromLog(log->data);

@@ -44,14 +44,16 @@ public:
     // Each log keeps at most this many bytes (its start; the summary says it was cut).
     void setMaxLogBytes(qint64 bytes) { m_maxLogBytes = qBound<qint64>(1, bytes, MaxLogBytes); }
 
-    void collect(const SuiteKey &suite, const Run &run, std::function<void(const FailureBundleContent &)> done);
+    void collect(
+        const SuiteKey &suite, const Run &run, std::function<void(const FailureBundleContent &)> done);
     void cancel();
     bool isRunning() const { return m_job != nullptr; }
 
     // The PromQL for a run's series (exposed for tests).
     static QString prometheusQuery(const QString &nameSpace, const QString &pod);
     // Prometheus samples as the bundle writes them (pure, for tests).
-    static QByteArray prometheusJson(const QString &endpoint, const QString &query, const PromQueryResult &result);
+    static QByteArray prometheusJson(
+        const QString &endpoint, const QString &query, const PromQueryResult &result);
 
 signals:
     // One part answered (or failed): for a progress display.

@@ -14,12 +14,12 @@
 // FailureBundleWriter.
 struct FailureBundlePart
 {
-    QString name;     // "pod", "events", "logs/specs", "logs/specs/previous", "metrics", "prometheus"
-    QString file;     // relative path inside the bundle, e.g. "logs/specs.previous.log"
-    QByteArray data;  // empty when the part failed
-    HttpError error;  // kind None when it worked
+    QString name; // "pod", "events", "logs/specs", "logs/specs/previous", "metrics", "prometheus"
+    QString file; // relative path inside the bundle, e.g. "logs/specs.previous.log"
+    QByteArray data; // empty when the part failed
+    HttpError error; // kind None when it worked
     bool truncated = false; // the data stops at a size limit
-    QString note;     // what the reader should know (a limit, what was redacted)
+    QString note; // what the reader should know (a limit, what was redacted)
 
     bool ok() const { return !error.isError(); }
 };

@@ -50,11 +50,12 @@ QJsonValue redactAnnotation(const QString &key, const QJsonValue &value, int dep
     if (error.error != QJsonParseError::NoError || document.isNull())
         return value;
     const int before = *count;
-    const QJsonValue inner
-        = redactAt(document.isObject() ? QJsonValue(document.object()) : QJsonValue(document.array()), depth + 1, count);
+    const QJsonValue inner = redactAt(
+        document.isObject() ? QJsonValue(document.object()) : QJsonValue(document.array()), depth + 1, count);
     if (*count == before)
         return value;
-    const QJsonDocument redacted = inner.isObject() ? QJsonDocument(inner.toObject()) : QJsonDocument(inner.toArray());
+    const QJsonDocument redacted
+        = inner.isObject() ? QJsonDocument(inner.toObject()) : QJsonDocument(inner.toArray());
     return QString::fromUtf8(redacted.toJson(QJsonDocument::Compact));
 }
 
@@ -94,8 +95,8 @@ QJsonValue redactAt(const QJsonValue &value, int depth, int *count)
 
 bool isSecretName(const QString &name)
 {
-    static const QRegularExpression pattern(u"TOKEN|PASSWORD|PASSWD|SECRET|KEY|CREDENTIAL"_s,
-                                            QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression pattern(
+        u"TOKEN|PASSWORD|PASSWD|SECRET|KEY|CREDENTIAL"_s, QRegularExpression::CaseInsensitiveOption);
     return pattern.match(name).hasMatch();
 }
 

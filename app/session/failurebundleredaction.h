@@ -11,7 +11,7 @@
 // reader still sees which variables were set.
 namespace FailureBundleRedaction {
 
-inline constexpr QLatin1StringView Redacted{"[redacted by kassert]"};
+inline constexpr QLatin1StringView Redacted { "[redacted by kassert]" };
 
 // True for an environment variable name that looks like it holds a secret: it contains
 // TOKEN, PASSWORD, PASSWD, SECRET, KEY or CREDENTIAL in any case.

@@ -51,7 +51,7 @@ QString stateKindName(ContainerState::Kind kind)
 
 QJsonObject stateJson(const ContainerState &state)
 {
-    QJsonObject object{{u"state"_s, stateKindName(state.kind)}};
+    QJsonObject object { { u"state"_s, stateKindName(state.kind) } };
     if (!state.reason.isEmpty())
         object.insert(u"reason"_s, state.reason);
     if (!state.message.isEmpty())
@@ -90,8 +90,10 @@ QString FailureBundleWriter::bundleName(const FailureBundleContent &content)
         run = content.run.pod.uid;
     run.remove(u'-');
     run = run.isEmpty() ? u"norunid"_s : safeName(run.left(8), 8);
-    const QDateTime at = (content.exportedAt.isValid() ? content.exportedAt : QDateTime::currentDateTimeUtc()).toUTC();
-    return u"kassert-%1-%2-%3"_s.arg(safeName(content.suite.name, 80), run, at.toString(u"yyyyMMdd-HHmmss"_s));
+    const QDateTime at
+        = (content.exportedAt.isValid() ? content.exportedAt : QDateTime::currentDateTimeUtc()).toUTC();
+    return u"kassert-%1-%2-%3"_s.arg(
+        safeName(content.suite.name, 80), run, at.toString(u"yyyyMMdd-HHmmss"_s));
 }
 
 QJsonObject FailureBundleWriter::summary(const FailureBundleContent &content)
@@ -101,31 +103,24 @@ QJsonObject FailureBundleWriter::summary(const FailureBundleContent &content)
 
     QJsonArray containers;
     for (const ContainerInfo &container : pod.containers) {
-        containers.append(QJsonObject{{u"name"_s, container.name},
-                                      {u"image"_s, container.image},
-                                      {u"restartCount"_s, container.restartCount},
-                                      {u"ready"_s, container.ready},
-                                      {u"current"_s, stateJson(container.state)},
-                                      {u"last"_s, stateJson(container.lastState)}});
+        containers.append(QJsonObject { { u"name"_s, container.name }, { u"image"_s, container.image },
+            { u"restartCount"_s, container.restartCount }, { u"ready"_s, container.ready },
+            { u"current"_s, stateJson(container.state) }, { u"last"_s, stateJson(container.lastState) } });
     }
     QJsonArray iterations;
     for (const Iteration &iteration : run.iterations) {
-        iterations.append(QJsonObject{{u"number"_s, iteration.number},
-                                      {u"at"_s, timeValue(iteration.at)},
-                                      {u"result"_s, runStateName(iteration.result)},
-                                      {u"failing"_s, iteration.failing},
-                                      {u"tests"_s, iteration.tests}});
+        iterations.append(QJsonObject { { u"number"_s, iteration.number },
+            { u"at"_s, timeValue(iteration.at) }, { u"result"_s, runStateName(iteration.result) },
+            { u"failing"_s, iteration.failing }, { u"tests"_s, iteration.tests } });
     }
     QJsonArray failures;
     for (const FailureRef &failure : content.failures) {
-        failures.append(QJsonObject{{u"title"_s, failure.title},
-                                    {u"file"_s, failure.file},
-                                    {u"line"_s, failure.line},
-                                    {u"location"_s, u"%1:%2"_s.arg(failure.file).arg(failure.line)}});
+        failures.append(QJsonObject { { u"title"_s, failure.title }, { u"file"_s, failure.file },
+            { u"line"_s, failure.line }, { u"location"_s, u"%1:%2"_s.arg(failure.file).arg(failure.line) } });
     }
     QJsonArray parts;
     for (const FailureBundlePart &part : content.parts) {
-        QJsonObject object{{u"name"_s, part.name}, {u"ok"_s, part.ok()}};
+        QJsonObject object { { u"name"_s, part.name }, { u"ok"_s, part.ok() } };
         if (part.ok()) {
             object.insert(u"file"_s, part.file);
             object.insert(u"bytes"_s, double(part.data.size()));
@@ -143,29 +138,21 @@ QJsonObject FailureBundleWriter::summary(const FailureBundleContent &content)
         parts.append(object);
     }
 
-    QJsonObject runObject{{u"pod"_s, pod.name},
-                          {u"uid"_s, pod.uid},
-                          {u"runId"_s, pod.runId()},
-                          {u"phase"_s, pod.phase},
-                          {u"created"_s, timeValue(pod.creationTimestamp)},
-                          {u"started"_s, timeValue(pod.startTime)},
-                          {u"ended"_s, run.ended},
-                          {u"restarts"_s, pod.totalRestarts()},
-                          {u"containers"_s, containers}};
-    return QJsonObject{{u"kassertVersion"_s, QStringLiteral(KASSERT_VERSION_STRING)},
-                       {u"exportedAt"_s, timeValue(content.exportedAt)},
-                       {u"cluster"_s, content.clusterEndpoint},
-                       {u"suite"_s, QJsonObject{{u"namespace"_s, content.suite.nameSpace}, {u"name"_s, content.suite.name}}},
-                       {u"state"_s, runStateName(run.verdict.state)},
-                       {u"reason"_s, run.verdict.reason},
-                       {u"run"_s, runObject},
-                       {u"iterations"_s, iterations},
-                       {u"failures"_s, failures},
-                       {u"parts"_s, parts}};
+    QJsonObject runObject { { u"pod"_s, pod.name }, { u"uid"_s, pod.uid }, { u"runId"_s, pod.runId() },
+        { u"phase"_s, pod.phase }, { u"created"_s, timeValue(pod.creationTimestamp) },
+        { u"started"_s, timeValue(pod.startTime) }, { u"ended"_s, run.ended },
+        { u"restarts"_s, pod.totalRestarts() }, { u"containers"_s, containers } };
+    return QJsonObject { { u"kassertVersion"_s, QStringLiteral(KASSERT_VERSION_STRING) },
+        { u"exportedAt"_s, timeValue(content.exportedAt) }, { u"cluster"_s, content.clusterEndpoint },
+        { u"suite"_s,
+            QJsonObject { { u"namespace"_s, content.suite.nameSpace }, { u"name"_s, content.suite.name } } },
+        { u"state"_s, runStateName(run.verdict.state) }, { u"reason"_s, run.verdict.reason },
+        { u"run"_s, runObject }, { u"iterations"_s, iterations }, { u"failures"_s, failures },
+        { u"parts"_s, parts } };
 }
 
-FailureBundleWriter::Result FailureBundleWriter::write(const FailureBundleContent &content,
-                                                       const QString &parentDirectory)
+FailureBundleWriter::Result FailureBundleWriter::write(
+    const FailureBundleContent &content, const QString &parentDirectory)
 {
     Result result;
     const QDir parent(parentDirectory);

@@ -18,7 +18,7 @@ class FailureBundleWriter
 public:
     struct Result
     {
-        QString path;  // the bundle's folder when it worked
+        QString path; // the bundle's folder when it worked
         QString error; // what failed (folder, file, disk), empty when it worked
 
         bool ok() const { return error.isEmpty(); }

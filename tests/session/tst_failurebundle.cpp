@@ -41,7 +41,7 @@ class TestFailureBundle : public QObject
 
     const Run *runOf(const QString &suite) const
     {
-        const Suite *found = m_session->tracker()->suite({"qa", suite});
+        const Suite *found = m_session->tracker()->suite({ "qa", suite });
         return found ? found->currentRun() : nullptr;
     }
 
@@ -52,12 +52,13 @@ class TestFailureBundle : public QObject
         QFile file(path);
         if (!file.open(QIODevice::WriteOnly))
             return {};
-        file.write(QString("apiVersion: v1\nkind: Config\nclusters:\n- name: test\n  cluster:\n"
-                           "    server: %1\n    certificate-authority: %2\nusers:\n- name: u\n  user:\n%3\n"
-                           "contexts:\n- name: c\n  context:\n    cluster: test\n    user: u\n    namespace: qa\n"
-                           "current-context: c\n")
-                       .arg(m_server.url().toString(), m_server.caPath(), userLines)
-                       .toUtf8());
+        file.write(
+            QString("apiVersion: v1\nkind: Config\nclusters:\n- name: test\n  cluster:\n"
+                    "    server: %1\n    certificate-authority: %2\nusers:\n- name: u\n  user:\n%3\n"
+                    "contexts:\n- name: c\n  context:\n    cluster: test\n    user: u\n    namespace: qa\n"
+                    "current-context: c\n")
+                .arg(m_server.url().toString(), m_server.caPath(), userLines)
+                .toUtf8());
         return path;
     }
 
@@ -69,14 +70,14 @@ class TestFailureBundle : public QObject
     };
 
     Exported exportRun(KubeClient *client, const QString &suite, const Run &run, const QString &directory,
-                       qint64 maxLogBytes = 32 * 1024 * 1024)
+        qint64 maxLogBytes = 32 * 1024 * 1024)
     {
         Exported exported;
         FailureBundle bundle(client);
         QSignalSpy finished(&bundle, &FailureBundle::finished);
         QSignalSpy progress(&bundle, &FailureBundle::progress);
         FailureBundle::Request request;
-        request.suite = {"qa", suite};
+        request.suite = { "qa", suite };
         request.run = run;
         request.directory = directory;
         request.maxLogBytes = maxLogBytes;
@@ -98,7 +99,8 @@ class TestFailureBundle : public QObject
     static QJsonObject readJson(const QString &path)
     {
         QFile file(path);
-        return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
+        return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object()
+                                              : QJsonObject();
     }
 
     static QByteArray read(const QString &path)
@@ -122,8 +124,8 @@ private slots:
         QVERIFY(m_configs.isValid());
         QString error;
         QVERIFY2(m_server.start(&error), qPrintable(error));
-        for (const auto &[name, scenario] : QList<std::pair<QString, QString>>{
-                 {"fail", "failing"}, {"crash", "crashloop"}, {"multi", "multicontainer"}}) {
+        for (const auto &[name, scenario] : QList<std::pair<QString, QString>> {
+                 { "fail", "failing" }, { "crash", "crashloop" }, { "multi", "multicontainer" } }) {
             QVERIFY2(!m_server.addSuite("qa", name, scenario, 0, &error).isEmpty(), qPrintable(error));
         }
         m_session = makeSession(m_server.kubeconfigPath());
@@ -131,9 +133,10 @@ private slots:
         m_session->start();
         QVERIFY(settled.wait(20000));
         QTRY_VERIFY_WITH_TIMEOUT(runOf("fail") && !runOf("fail")->iterations.isEmpty()
-                                     && runOf("fail")->verdict.state == RunState::Failed,
-                                 15000);
-        QTRY_COMPARE_WITH_TIMEOUT(m_session->tracker()->suite({"qa", "crash"})->verdict.state, RunState::Error, 15000);
+                && runOf("fail")->verdict.state == RunState::Failed,
+            15000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_session->tracker()->suite({ "qa", "crash" })->verdict.state, RunState::Error, 15000);
     }
 
     void cleanupTestCase() { m_session.reset(); }
@@ -148,8 +151,10 @@ private slots:
         // kassert-<suite>-<runid8>-<yyyyMMdd-HHmmss>, private.
         const QString runId8 = run.pod.runId().remove('-').left(8);
         QVERIFY(!run.pod.runId().isEmpty());
-        QVERIFY2(QRegularExpression("/kassert-fail-" + runId8 + "-\\d{8}-\\d{6}$").match(bundle.result.path).hasMatch(),
-                 qPrintable(bundle.result.path));
+        QVERIFY2(QRegularExpression("/kassert-fail-" + runId8 + "-\\d{8}-\\d{6}$")
+                     .match(bundle.result.path)
+                     .hasMatch(),
+            qPrintable(bundle.result.path));
         QCOMPARE(QFileInfo(bundle.result.path).permissions() & 0x0077, QFile::Permissions());
         for (const QString &file : filesOf(bundle.result.path))
             QCOMPARE(QFileInfo(file).permissions() & 0x0077, QFile::Permissions());
@@ -175,12 +180,13 @@ private slots:
         QVERIFY2(log.contains(title.section(" › ", -1).toUtf8()), qPrintable(title));
 
         // Every part worked but Prometheus, which this cluster does not have.
-        for (const QString name : {"pod", "events", "logs/specs", "metrics"})
-            QVERIFY2(bundle.parts[name]["ok"].toBool(), qPrintable(name + ": " + bundle.parts[name]["error"].toString()));
+        for (const QString name : { "pod", "events", "logs/specs", "metrics" })
+            QVERIFY2(bundle.parts[name]["ok"].toBool(),
+                qPrintable(name + ": " + bundle.parts[name]["error"].toString()));
         QVERIFY(!bundle.parts.contains("logs/specs/previous"));
         QCOMPARE(bundle.parts["prometheus"]["ok"].toBool(), false);
         QVERIFY2(bundle.parts["prometheus"]["error"].toString().contains("no Prometheus"),
-                 qPrintable(bundle.parts["prometheus"]["error"].toString()));
+            qPrintable(bundle.parts["prometheus"]["error"].toString()));
         QVERIFY(!QFile::exists(bundle.result.path + "/prometheus.json"));
         QCOMPARE(bundle.result.failedParts.size(), 1);
 
@@ -198,8 +204,8 @@ private slots:
         QVERIFY2(reasons.contains("Scheduled") && reasons.contains("Started"), qPrintable(reasons.join(',')));
 
         // The snapshot is the runtime's own text: it says what the tracker says.
-        const ScrapeResult scraped
-            = MetricsScraper::fromExposition(read(bundle.result.path + "/metrics.txt"), QDateTime::currentDateTimeUtc(), "bundle");
+        const ScrapeResult scraped = MetricsScraper::fromExposition(
+            read(bundle.result.path + "/metrics.txt"), QDateTime::currentDateTimeUtc(), "bundle");
         QVERIFY2(scraped.ok(), qPrintable(scraped.error.toString()));
         QCOMPARE(scraped.metrics.assertionsFailed.value_or(-1), 1.0);
         QCOMPARE(scraped.metrics.testsRun.value_or(-1), double(run.iterations.last().tests));
@@ -214,7 +220,7 @@ private slots:
         QVERIFY2(bundle.result.ok(), qPrintable(bundle.result.error));
         QCOMPARE(bundle.summary["state"].toString(), "Error");
         QVERIFY2(bundle.parts["logs/specs/previous"]["ok"].toBool(),
-                 qPrintable(bundle.parts["logs/specs/previous"]["error"].toString()));
+            qPrintable(bundle.parts["logs/specs/previous"]["error"].toString()));
         QVERIFY(read(bundle.result.path + "/logs/specs.previous.log").contains("Cannot find module"));
         // The runtime is down: the scrape fails, and the bundle says how.
         QCOMPARE(bundle.parts["metrics"]["ok"].toBool(), false);
@@ -247,7 +253,8 @@ private slots:
     void restrictedUserGetsAPartialBundle()
     {
         QTemporaryDir out;
-        auto restricted = makeSession(kubeconfigWith("restricted", "    token: " + QString(m_server.restrictedToken())));
+        auto restricted
+            = makeSession(kubeconfigWith("restricted", "    token: " + QString(m_server.restrictedToken())));
         restricted->start();
         QTRY_VERIFY(restricted->client());
         const Exported bundle = exportRun(restricted->client(), "fail", *runOf("fail"), out.path());
@@ -268,8 +275,10 @@ private slots:
     {
         QTemporaryDir out;
         QString error;
-        m_server.control("faults", QJsonObject{{"status", 500}, {"count", 1}, {"paths", QJsonArray{"/api/v1/namespaces/qa/events"}}},
-                         &error);
+        m_server.control("faults",
+            QJsonObject { { "status", 500 }, { "count", 1 },
+                { "paths", QJsonArray { "/api/v1/namespaces/qa/events" } } },
+            &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         Exported bundle = exportRun(m_session->client(), "fail", *runOf("fail"), out.path());
         QVERIFY2(bundle.result.ok(), qPrintable(bundle.result.error));
@@ -297,7 +306,8 @@ private slots:
         for (int i = 0; i < 2000; ++i)
             lines.append(QString("filler line %1 ").arg(i) + QString(100, 'x'));
         QString error;
-        m_server.control("append-log", QJsonObject{{"namespace", "qa"}, {"pod", run.pod.name}, {"lines", lines}}, &error);
+        m_server.control("append-log",
+            QJsonObject { { "namespace", "qa" }, { "pod", run.pod.name }, { "lines", lines } }, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const Exported bundle = exportRun(m_session->client(), "fail", run, out.path(), 64 * 1024);
         QVERIFY2(bundle.result.ok(), qPrintable(bundle.result.error));
@@ -309,14 +319,14 @@ private slots:
     void cancelLeavesNothing()
     {
         QTemporaryDir out;
-        for (bool inProgress : {false, true}) {
+        for (bool inProgress : { false, true }) {
             FailureBundle bundle(m_session->client());
             QSignalSpy finished(&bundle, &FailureBundle::finished);
             if (inProgress) {
                 connect(&bundle, &FailureBundle::progress, &bundle, [&bundle] { bundle.cancel(); });
             }
             FailureBundle::Request request;
-            request.suite = {"qa", "fail"};
+            request.suite = { "qa", "fail" };
             request.run = *runOf("fail");
             request.directory = out.path();
             bundle.start(request);
@@ -344,7 +354,8 @@ private slots:
                                             << true;
         // The test server knows no basic auth: every request is refused, and the refusals
         // that end up in summary.json must not quote the password either.
-        QTest::newRow("basic auth") << "    username: bundle-user\n    password: pw-BASIC-9f8e7d6c5b" << false;
+        QTest::newRow("basic auth") << "    username: bundle-user\n    password: pw-BASIC-9f8e7d6c5b"
+                                    << false;
     }
 
     void noCredentialEverInABundle()
@@ -361,9 +372,9 @@ private slots:
         if (!authorized)
             QCOMPARE(bundle.parts["pod"]["httpStatus"].toInt(), 401);
 
-        QList<QByteArray> secrets{m_server.token(), m_server.restrictedToken(), "pw-BASIC-9f8e7d6c5b",
-                                  QByteArray("bundle-user:pw-BASIC-9f8e7d6c5b").toBase64()};
-        for (const QString &pem : {m_server.clientKeyPath(), m_server.clientCertPath()}) {
+        QList<QByteArray> secrets { m_server.token(), m_server.restrictedToken(), "pw-BASIC-9f8e7d6c5b",
+            QByteArray("bundle-user:pw-BASIC-9f8e7d6c5b").toBase64() };
+        for (const QString &pem : { m_server.clientKeyPath(), m_server.clientCertPath() }) {
             for (const QByteArray &line : read(pem).split('\n')) {
                 if (!line.startsWith("-----") && line.trimmed().size() >= 16)
                     secrets << line.trimmed();
@@ -393,33 +404,35 @@ private slots:
         const Run run = *runOf("fail");
         prometheus.setHandler([&run](const TestHttpServer::Request &request) {
             const QByteArray form = request.method == "POST" ? request.body : request.rawQuery;
-            const QString query = QUrlQuery(QString::fromLatin1(form).replace('+', ' ')).queryItemValue("query", QUrl::FullyDecoded);
+            const QString query = QUrlQuery(QString::fromLatin1(form).replace('+', ' '))
+                                      .queryItemValue("query", QUrl::FullyDecoded);
             QByteArray result = "[]";
             if (request.path == "/api/v1/query" && query.contains("pod=\"" + run.pod.name + "\""))
                 result = "[{\"metric\":{\"__name__\":\"assertions_failed\",\"namespace\":\"qa\",\"pod\":\""
-                    + run.pod.name.toUtf8() + "\"},\"value\":[1764167400.5,\"1\"]},"
-                    "{\"metric\":{\"__name__\":\"tests_run\",\"namespace\":\"qa\",\"pod\":\""
+                    + run.pod.name.toUtf8()
+                    + "\"},\"value\":[1764167400.5,\"1\"]},"
+                      "{\"metric\":{\"__name__\":\"tests_run\",\"namespace\":\"qa\",\"pod\":\""
                     + run.pod.name.toUtf8() + "\"},\"value\":[1764167400.5,\"NaN\"]}]";
-            return TestHttpServer::Response{
-                200, "application/json",
-                "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":" + result + "}}", {}, false,
-                false, -1};
+            return TestHttpServer::Response { 200, "application/json",
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":" + result + "}}", {},
+                false, false, -1 };
         });
         QString error;
         m_server.control("add-service",
-                         {{"namespace", "monitoring"},
-                          {"name", "prometheus-operated"},
-                          {"labels", QJsonObject{{"operated-prometheus", "true"}}},
-                          {"ports", QJsonArray{QJsonObject{{"name", "web"}, {"port", 9090}}}},
-                          {"target", QString(prometheus.baseUrl()).chopped(1)}},
-                         &error);
+            { { "namespace", "monitoring" }, { "name", "prometheus-operated" },
+                { "labels", QJsonObject { { "operated-prometheus", "true" } } },
+                { "ports", QJsonArray { QJsonObject { { "name", "web" }, { "port", 9090 } } } },
+                { "target", QString(prometheus.baseUrl()).chopped(1) } },
+            &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
 
         QTemporaryDir out;
         const Exported bundle = exportRun(m_session->client(), "fail", run, out.path());
-        m_server.control("remove-service", {{"namespace", "monitoring"}, {"name", "prometheus-operated"}});
+        m_server.control(
+            "remove-service", { { "namespace", "monitoring" }, { "name", "prometheus-operated" } });
         QVERIFY2(bundle.result.ok(), qPrintable(bundle.result.error));
-        QVERIFY2(bundle.parts["prometheus"]["ok"].toBool(), qPrintable(bundle.parts["prometheus"]["error"].toString()));
+        QVERIFY2(bundle.parts["prometheus"]["ok"].toBool(),
+            qPrintable(bundle.parts["prometheus"]["error"].toString()));
         const QJsonObject values = readJson(bundle.result.path + "/prometheus.json");
         QVERIFY(values["endpoint"].toString().contains("prometheus-operated"));
         QVERIFY(values["query"].toString().contains("namespace=\"qa\""));

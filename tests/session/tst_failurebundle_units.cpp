@@ -32,14 +32,15 @@ class TestFailureBundleUnits : public QObject
     static FailureBundleContent sampleContent(const QString &suiteName = "checkout")
     {
         FailureBundleContent content;
-        content.suite = {"shop", suiteName};
+        content.suite = { "shop", suiteName };
         content.run.pod = *parsePod(QJsonDocument::fromJson(podSample()).object()).pod;
-        content.run.verdict = {RunState::Failed, "1 failing of 5"};
-        content.run.iterations = {{1, QDateTime::fromString("2026-11-26T14:00:00Z", Qt::ISODate), RunState::Passed, 0, 5},
-                                  {2, QDateTime::fromString("2026-11-26T14:00:10Z", Qt::ISODate), RunState::Failed, 1, 5}};
+        content.run.verdict = { RunState::Failed, "1 failing of 5" };
+        content.run.iterations
+            = { { 1, QDateTime::fromString("2026-11-26T14:00:00Z", Qt::ISODate), RunState::Passed, 0, 5 },
+                  { 2, QDateTime::fromString("2026-11-26T14:00:10Z", Qt::ISODate), RunState::Failed, 1, 5 } };
         content.exportedAt = QDateTime::fromString("2026-11-26T14:30:05Z", Qt::ISODate);
         content.clusterEndpoint = "https://127.0.0.1:6443 (context kind-dev)";
-        content.failures = {{"cart › adds an item", "specs/cart.spec.js", 12}};
+        content.failures = { { "cart › adds an item", "specs/cart.spec.js", 12 } };
         FailureBundlePart log;
         log.name = "logs/specs";
         log.file = "logs/specs.log";
@@ -51,14 +52,15 @@ class TestFailureBundleUnits : public QObject
         events.error.httpStatus = 403;
         events.error.reason = "Forbidden";
         events.error.message = "events is forbidden";
-        content.parts = {log, events};
+        content.parts = { log, events };
         return content;
     }
 
     static QJsonObject readJson(const QString &path)
     {
         QFile file(path);
-        return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
+        return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object()
+                                              : QJsonObject();
     }
 
 private slots:
@@ -95,9 +97,9 @@ private slots:
         QVERIFY2(error.isEmpty(), qPrintable(error));
         // Every secret value of the sample, in containers, init and ephemeral containers,
         // the last-applied annotation and a secret-named annotation.
-        for (const char *secret : {"tok-LASTAPPLIED-5f1e", "pw-INIT-hunter2", "tok-LOWER-8c1d", "sk_live_SECRET-9a9a",
-                                   "passwd-PASSWD-1b2c", "AKIA-KEYID-7777", "CRED-PRIVKEY", "envoy-KEY-4242",
-                                   "ghp_EPHEMERAL-0000", "S3CR3TPATH"}) {
+        for (const char *secret : { "tok-LASTAPPLIED-5f1e", "pw-INIT-hunter2", "tok-LOWER-8c1d",
+                 "sk_live_SECRET-9a9a", "passwd-PASSWD-1b2c", "AKIA-KEYID-7777", "CRED-PRIVKEY",
+                 "envoy-KEY-4242", "ghp_EPHEMERAL-0000", "S3CR3TPATH" }) {
             QVERIFY2(original.contains(secret), secret);
             QVERIFY2(!redacted.contains(secret), secret);
         }
@@ -172,9 +174,10 @@ private slots:
         // A huge env list: every secret value replaced.
         QJsonArray env;
         for (int i = 0; i < 20000; ++i)
-            env.append(QJsonObject{{"name", QString("VAR_%1_%2").arg(i).arg(i % 2 ? "TOKEN" : "PLAIN")},
-                                   {"value", QString("value-%1").arg(i)}});
-        const QJsonObject pod{{"spec", QJsonObject{{"containers", QJsonArray{QJsonObject{{"env", env}}}}}}};
+            env.append(QJsonObject { { "name", QString("VAR_%1_%2").arg(i).arg(i % 2 ? "TOKEN" : "PLAIN") },
+                { "value", QString("value-%1").arg(i) } });
+        const QJsonObject pod { { "spec",
+            QJsonObject { { "containers", QJsonArray { QJsonObject { { "env", env } } } } } } };
         const QByteArray big = redactedPodJson(QJsonDocument(pod).toJson(), &error, &count);
         QCOMPARE(count, 10000);
         QVERIFY(big.contains("\"value-0\""));
@@ -208,10 +211,14 @@ private slots:
     {
         QTest::addColumn<QString>("suite");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("plain") << "checkout" << "kassert-checkout-3f9a1c2e-20261126-143005";
-        QTest::newRow("climbing") << "../../etc/passwd" << "kassert-_.._etc_passwd-3f9a1c2e-20261126-143005";
-        QTest::newRow("spaces and unicode") << "my suite ✓" << "kassert-my_suite_-3f9a1c2e-20261126-143005";
-        QTest::newRow("empty") << "" << "kassert-unnamed-3f9a1c2e-20261126-143005";
+        QTest::newRow("plain") << "checkout"
+                               << "kassert-checkout-3f9a1c2e-20261126-143005";
+        QTest::newRow("climbing") << "../../etc/passwd"
+                                  << "kassert-_.._etc_passwd-3f9a1c2e-20261126-143005";
+        QTest::newRow("spaces and unicode") << "my suite ✓"
+                                            << "kassert-my_suite_-3f9a1c2e-20261126-143005";
+        QTest::newRow("empty") << ""
+                               << "kassert-unnamed-3f9a1c2e-20261126-143005";
     }
 
     void bundleNames()
@@ -230,31 +237,34 @@ private slots:
         QCOMPARE(QFileInfo(first.path).fileName(), FailureBundleWriter::bundleName(content));
         const auto folderPermissions = QFileInfo(first.path).permissions()
             & (QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther | QFile::WriteOther
-               | QFile::ExeOther);
+                | QFile::ExeOther);
         QCOMPARE(folderPermissions, QFile::Permissions());
         QStringList files;
         QDirIterator it(first.path, QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = it.next();
             files << QDir(first.path).relativeFilePath(path);
-            QCOMPARE(QFileInfo(path).permissions() & ~(QFile::ReadUser | QFile::WriteUser | QFile::ReadOwner | QFile::WriteOwner),
-                     QFile::Permissions());
+            QCOMPARE(QFileInfo(path).permissions()
+                    & ~(QFile::ReadUser | QFile::WriteUser | QFile::ReadOwner | QFile::WriteOwner),
+                QFile::Permissions());
         }
         files.sort();
         // The failed part has no file; the summary says why.
-        QCOMPARE(files, QStringList({"logs/specs.log", "summary.json"}));
+        QCOMPARE(files, QStringList({ "logs/specs.log", "summary.json" }));
         QCOMPARE(readJson(first.path + "/summary.json")["state"].toString(), "Failed");
 
         const FailureBundleWriter::Result second = FailureBundleWriter::write(content, dir.path());
         QVERIFY2(second.ok(), qPrintable(second.error));
         QCOMPARE(second.path, first.path + "-2");
-        QVERIFY(!QDir(dir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot).join(' ').contains(".partial"));
+        QVERIFY(
+            !QDir(dir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot).join(' ').contains(".partial"));
     }
 
     void refusalsLeaveNothingBehind()
     {
         QTemporaryDir dir;
-        FailureBundleWriter::Result missing = FailureBundleWriter::write(sampleContent(), dir.path() + "/nope");
+        FailureBundleWriter::Result missing
+            = FailureBundleWriter::write(sampleContent(), dir.path() + "/nope");
         QVERIFY(!missing.ok());
         QVERIFY(missing.error.contains("does not exist"));
 
@@ -272,7 +282,8 @@ private slots:
         QFile::setPermissions(readOnly.path(), QFile::ReadOwner | QFile::ExeOwner);
         if (QFileInfo(readOnly.path()).isWritable())
             QSKIP("running as root: permissions are not enforced");
-        const FailureBundleWriter::Result denied = FailureBundleWriter::write(sampleContent(), readOnly.path());
+        const FailureBundleWriter::Result denied
+            = FailureBundleWriter::write(sampleContent(), readOnly.path());
         QVERIFY(!denied.ok());
         QVERIFY(denied.error.contains("cannot create folder"));
         QFile::setPermissions(readOnly.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
@@ -283,14 +294,15 @@ private slots:
     {
         PromQueryResult result;
         result.resultType = "vector";
-        result.vector = {{{{"__name__", "assertions_failed"}, {"pod", "p"}},
-                          QDateTime::fromString("2026-11-26T14:00:00Z", Qt::ISODate), 2},
-                         {{{"__name__", "tests_run"}}, QDateTime::fromString("2026-11-26T14:00:00Z", Qt::ISODate),
-                          std::nan("")},
-                         {{{"__name__", "assert_files_seen"}}, QDateTime(), -INFINITY}};
-        result.warnings = {"partial data"};
+        result.vector = { { { { "__name__", "assertions_failed" }, { "pod", "p" } },
+                              QDateTime::fromString("2026-11-26T14:00:00Z", Qt::ISODate), 2 },
+            { { { "__name__", "tests_run" } }, QDateTime::fromString("2026-11-26T14:00:00Z", Qt::ISODate),
+                std::nan("") },
+            { { { "__name__", "assert_files_seen" } }, QDateTime(), -INFINITY } };
+        result.warnings = { "partial data" };
         const QJsonObject json
-            = QJsonDocument::fromJson(FailureBundleCollector::prometheusJson("http://prom", "q", result)).object();
+            = QJsonDocument::fromJson(FailureBundleCollector::prometheusJson("http://prom", "q", result))
+                  .object();
         QCOMPARE(json["endpoint"].toString(), "http://prom");
         const QJsonArray samples = json["samples"].toArray();
         QCOMPARE(samples.size(), 3);

@@ -62,7 +62,8 @@ private slots:
         QSignalSpy settled(m_session.get(), &ClusterSession::settled);
         m_session->start();
         QVERIFY(settled.wait(20000));
-        QTRY_COMPARE_WITH_TIMEOUT(m_session->tracker()->suite({"ui", "red"})->verdict.state, RunState::Failed, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_session->tracker()->suite({ "ui", "red" })->verdict.state, RunState::Failed, 10000);
     }
 
     void cleanupTestCase()
@@ -84,7 +85,7 @@ private slots:
         QVERIFY(inMenu);
         QVERIFY(m_window->suitePanel()->view()->actions().contains(action)); // the tree's context menu
 
-        m_window->suitePanel()->selectSuite({"ui", "red"});
+        m_window->suitePanel()->selectSuite({ "ui", "red" });
         QTRY_VERIFY(action->isEnabled());
         m_window->suitePanel()->view()->setCurrentIndex(QModelIndex());
         QTRY_VERIFY(!action->isEnabled());
@@ -93,9 +94,9 @@ private slots:
     void exportsTheSelectedRunThroughTheDialog()
     {
         QTemporaryDir out;
-        m_window->suitePanel()->selectSuite({"ui", "red"});
+        m_window->suitePanel()->selectSuite({ "ui", "red" });
         QTRY_VERIFY(exporter()->action()->isEnabled());
-        const QString pod = m_session->tracker()->suite({"ui", "red"})->currentRun()->pod.name;
+        const QString pod = m_session->tracker()->suite({ "ui", "red" })->currentRun()->pod.name;
 
         QSignalSpy exported(exporter(), &ExportBundleAction::exported);
         exporter()->action()->trigger();
@@ -115,7 +116,7 @@ private slots:
         QVERIFY2(result.ok(), qPrintable(result.error));
         QVERIFY(result.path.startsWith(out.path() + "/kassert-red-"));
         QVERIFY2(label->text().contains("Exported to") && label->text().contains(result.path.toHtmlEscaped()),
-                 qPrintable(label->text()));
+            qPrintable(label->text()));
         QVERIFY(label->text().contains("Open folder"));
 
         QFile summaryFile(result.path + "/summary.json");
@@ -136,7 +137,7 @@ private slots:
     void cancelFromTheStatusBar()
     {
         QTemporaryDir out;
-        m_window->suitePanel()->selectSuite({"ui", "green"});
+        m_window->suitePanel()->selectSuite({ "ui", "green" });
         QTRY_VERIFY(exporter()->action()->isEnabled());
         QSignalSpy exported(exporter(), &ExportBundleAction::exported);
         exporter()->exportTo(out.path());
