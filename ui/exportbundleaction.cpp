@@ -47,7 +47,18 @@ ExportBundleAction::ExportBundleAction(ClusterSession *session, QMainWindow *win
         QDesktopServices::openUrl(QUrl::fromLocalFile(path));
     };
     // Another context's client replaces the one the export uses.
-    connect(m_session, &ClusterSession::contextChanged, this, [this] { cancel(); });
+    connect(m_session, &ClusterSession::contextChanged, this, [this] {
+        cancel();
+        updateEnabled();
+    });
+    // The selected run may appear or go while it stays selected.
+    SuiteTracker *tracker = m_session->tracker();
+    for (auto signal :
+        { &SuiteTracker::suiteAdded, &SuiteTracker::suiteChanged, &SuiteTracker::suiteRemoved })
+        connect(tracker, signal, this, [this](const SuiteKey &key) {
+            if (key == m_suite)
+                updateEnabled();
+        });
 }
 
 ExportBundleAction::~ExportBundleAction() = default;
