@@ -294,6 +294,12 @@ void Reflector::onWatchFinished(const HttpResult &result)
         return;
     }
     if (error.isError()) {
+        // A watch that had been working and then broke off (an idle timeout on the way, a
+        // restarting server) is a new trouble, not one more of a series: the backoff
+        // starts over, so the reflector is back within a second instead of after the
+        // delay earlier troubles grew it to.
+        if (m_watchEvents > 0 || m_watchStarted.hasExpired())
+            m_backoff.reset();
         bool ok = false;
         const int retryAfter = result.header("Retry-After").trimmed().toInt(&ok);
         retryLater(error, std::chrono::seconds(ok ? retryAfter : 0));

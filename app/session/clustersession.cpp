@@ -568,13 +568,16 @@ QList<const Run *> ClusterSession::Private::runsToScrape() const
             runs << run;
     };
     add(liveRun(focused));
-    if (prometheusHealthy())
-        return runs;
+    // With Prometheus answering, only the runs it has no current sample for (its scrapes
+    // of them fail) are read directly; without it, every run.
+    const bool everyRun = !prometheusHealthy();
     const QList<SuiteKey> keys = tracker->keys();
     for (const SuiteKey &key : keys) {
         if (runs.size() >= MaxDirectScrapesPerRound)
             break;
-        add(liveRun(key));
+        const Run *run = liveRun(key);
+        if (everyRun || (run && !run->prometheus.error.isEmpty()))
+            add(run);
     }
     return runs;
 }

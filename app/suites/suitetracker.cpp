@@ -206,12 +206,17 @@ void SuiteTracker::applyPrometheusSnapshot(const QHash<QString, AssertMetrics> &
                 if (newerThan(series->sampledAt, run.prometheus.last))
                     recordIteration(run, *series);
                 run.prometheus = {*series, QString()};
+            } else if (run.prometheus.last) {
+                // The series was there and is gone: Prometheus' scrapes of the pod fail
+                // (it marks the series stale) or it stopped scraping it. What it said last
+                // is no longer confirmed, so it must not keep the run green.
+                run.prometheus.error = tr("Prometheus has no current sample for this pod");
             } else {
                 // Scraped pods appear within a scrape interval; one missing longer is not
                 // scraped at all (no PodMonitor?) and must not wait as Running forever.
                 const QDateTime since = run.pod.startTime.isValid() ? run.pod.startTime : run.pod.creationTimestamp;
                 const bool overdue = since.isValid() && since.secsTo(now) > m_staleAfter.count();
-                run.prometheus.error = !run.prometheus.last && overdue && run.pod.phase == "Running"_L1
+                run.prometheus.error = overdue && run.pod.phase == "Running"_L1
                     ? tr("Prometheus has no series for this pod")
                     : QString();
             }
