@@ -2,8 +2,9 @@
 // watch events (status changes, deletions with replacements), each parsed from the JSON
 // line the API server sends, as the reflector does. Prints wall time and peak RSS.
 //
-//   bench_suitetracker [pods=5000] [events=10000]
-// Compare with kubectl on the same stream: scripts/run-bench runs both.
+//   bench_suitetracker [--smoke] [pods=5000] [events=10000]      (--smoke: 500 and 1,000)
+// In-process only (no server, no network): the tracker's own share of the watch-scale
+// bench, tests/bench/watchscale.py, which measures the whole path beside kubectl.
 #include "kube/podinfo.h"
 #include "suites/suitetracker.h"
 
@@ -84,8 +85,12 @@ PodInfo parse(const QByteArray &json)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    const int podCount = argc > 1 ? std::atoi(argv[1]) : 5000;
-    const int eventCount = argc > 2 ? std::atoi(argv[2]) : 10000;
+    QStringList args = QCoreApplication::arguments().mid(1);
+    const bool smoke = args.removeAll(QStringLiteral("--smoke")) > 0;
+    const int podCount = args.size() > 0 ? args[0].toInt() : (smoke ? 500 : 5000);
+    const int eventCount = args.size() > 1 ? args[1].toInt() : (smoke ? 1000 : 10000);
+    if (podCount < 1 || eventCount < 0)
+        qFatal("usage: bench_suitetracker [--smoke] [pods] [events]");
     const QJsonObject base = templatePod();
 
     // The bodies are made before timing: the server's cost is not ours.
@@ -134,5 +139,8 @@ int main(int argc, char *argv[])
                 eventCount ? 1000.0 * double(eventsMs) / eventCount : 0.0);
     std::printf("signals emitted         %d\n", signalsSeen);
     std::printf("peak RSS                %ld MiB (inputs alone %ld MiB)\n", peakRssKiB() / 1024, rssBefore / 1024);
+    std::printf("BENCH suitetracker.list_s %.4f s\n", double(listMs) / 1000.0);
+    std::printf("BENCH suitetracker.events_s %.4f s\n", double(eventsMs) / 1000.0);
+    std::printf("BENCH suitetracker.rss_mb %.1f MB\n", double(peakRssKiB()) / 1024.0);
     return 0;
 }

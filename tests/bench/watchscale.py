@@ -71,7 +71,12 @@ def run_client(name, build_dir, pods, events, timeout):
             reader = benchlib.StreamReader(proc.stdout)
             if name == "kassert":
                 listed = benchlib.Counter(b"LISTED ")
-                reader.wait_for(lambda chunk: listed.feed(chunk) or listed.count > 0, timeout)
+                first = []
+                reader.wait_for(lambda chunk: first.append(chunk) or listed.feed(chunk) or listed.count > 0, timeout)
+                # "LISTED pods suites peakKiB": how much of the peak the list alone takes.
+                fields = b"".join(first).split(b"LISTED ", 1)[1].split()
+                benchlib.note("kassert: %s pods listed, %s suites, peak RSS so far %.1f MiB"
+                              % (fields[0].decode(), fields[1].decode(), int(fields[2]) / 1024.0))
             else:
                 # -o json prints one object per pod, each closed by "}" alone on a line;
                 # the table prints a header line, then a line per pod.

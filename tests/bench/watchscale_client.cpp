@@ -2,7 +2,7 @@
 // tests/bench/watchscale.py: the app's real path kubeconfig → ClusterAccess → KubeClient →
 // Reflector → SuiteTracker, against the test API server. Prints, flushed at once:
 //
-//   LISTED <pods> <suites>   the first list (at least --expect pods) is in the tracker
+//   LISTED <pods> <suites> <peak KiB>   the first list (at least --expect pods) is in the tracker
 //   MARKER <pods> <suites>   the watch event adding pod --marker has reached the tracker
 //   RSS <peak KiB>           getrusage(RUSAGE_SELF) at that moment (the driver reads VmHWM too)
 //
@@ -17,6 +17,10 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSocketNotifier>
 
 #include <sys/resource.h>
@@ -55,6 +59,23 @@ int main(int argc, char *argv[])
     const int expected = parser.value(QStringLiteral("expect")).toInt();
     const QString marker = parser.value(QStringLiteral("marker"));
 
+    // Diagnostics: the cost of each step of parsing a saved pod list (file → DOM → PodInfo).
+    if (qEnvironmentVariableIsSet("WATCHSCALE_PARSE_FILE")) {
+        QFile file(qEnvironmentVariable("WATCHSCALE_PARSE_FILE"));
+        if (!file.open(QIODevice::ReadOnly))
+            return 2;
+        std::printf("BASELINE %ld\n", peakRssKiB());
+        const QByteArray body = file.readAll();
+        std::printf("BODY %lld %ld\n", static_cast<long long>(body.size()), peakRssKiB());
+        const QJsonDocument document = QJsonDocument::fromJson(body);
+        const QJsonArray items = document.object().value(QStringLiteral("items")).toArray();
+        std::printf("DOM %lld %ld\n", static_cast<long long>(items.size()), peakRssKiB());
+        QList<PodInfo> pods;
+        for (const QJsonValue &item : items)
+            pods.append(*parsePod(item.toObject()).pod);
+        std::printf("PODS %lld %ld\n", static_cast<long long>(pods.size()), peakRssKiB());
+        return 0;
+    }
     const KubeconfigResult config = KubeconfigLoader::parseFile(parser.value(QStringLiteral("kubeconfig")));
     if (!config.config) {
         std::fprintf(stderr, "kubeconfig: %s\n", qPrintable(config.error));
@@ -66,6 +87,15 @@ int main(int argc, char *argv[])
         return 2;
     }
     KubeClient client(*access.access);
+    // Diagnostics: where the peak comes from (baseline, after one plain list call).
+    if (qEnvironmentVariableIsSet("WATCHSCALE_LIST_ONLY")) {
+        std::printf("BASELINE %ld\n", peakRssKiB());
+        client.listPods(QString(), QStringLiteral("kubernetes-assert=metrics"), &app, [](const PodListResult &result) {
+            std::printf("LISTONLY %lld %ld\n", static_cast<long long>(result.pods.size()), peakRssKiB());
+            QCoreApplication::quit();
+        });
+        return QCoreApplication::exec();
+    }
     // The session's reflector: all namespaces, the suite label.
     Reflector reflector(&client, QString(), QStringLiteral("kubernetes-assert=metrics"));
     SuiteTracker tracker;
@@ -79,7 +109,9 @@ int main(int argc, char *argv[])
         if (listed || pods.size() < expected)
             return;
         listed = true;
-        say("LISTED %lld %lld\n", pods.size(), tracker.keys().size());
+        std::printf("LISTED %lld %lld %ld\n", static_cast<long long>(pods.size()),
+                    static_cast<long long>(tracker.keys().size()), peakRssKiB());
+        std::fflush(stdout);
     });
     bool done = false;
     QObject::connect(&reflector, &Reflector::upserted, &app, [&](const PodInfo &pod) {
