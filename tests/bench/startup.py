@@ -4,8 +4,9 @@
 Starts `kassert --kubeconfig K -A --bench-exit-when-populated` (a bench-only flag: the
 app quits right after the suite tree's first paint that shows suites) against a test
 API server with 50 simulated suites, and times process start → exit from outside.
-Prints `startup.wall_s` (that time) and `startup.populated_s` (what the app itself
-reports: main() → populated paint, without dynamic loading and teardown).
+Prints `startup.wall_s` (that time), `startup.populated_s` (what the app itself
+reports: main() → populated paint, without dynamic loading and teardown) and
+`startup.cpu_s` (kassert's user + system CPU time over its life, from RUSAGE_CHILDREN).
 
   startup.py --build-dir DIR [--smoke]       (--smoke: the same, it takes ~1 s)
 """
@@ -13,6 +14,7 @@ reports: main() → populated paint, without dynamic loading and teardown).
 import argparse
 import os
 import re
+import resource
 import sys
 import time
 
@@ -30,6 +32,9 @@ def main():
     args = parser.parse_args()
     with benchlib.TestServer() as server:
         appbench.seed_suites(server)
+        # The server is not waited for until the end, so the children's usage that grows
+        # meanwhile is kassert's alone.
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.monotonic()
         proc = appbench.start_kassert(args.build_dir, server, ["--bench-exit-when-populated"])
         try:
@@ -40,15 +45,19 @@ def main():
             benchlib.note("startup: not measured: kassert did not quit within %d s" % args.timeout)
             return 1
         wall = time.monotonic() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         text = err.decode(errors="replace")
         found = re.search(r"suite tree populated (\d+) ms", text)
         if proc.returncode != 0 or not found:
             benchlib.note("startup: not measured: exit %d, stderr:\n%s" % (proc.returncode, text[-2000:]))
             return 1
-        benchlib.note("start-up with %d suites: %.3f s process start → exit, populated %d ms after main() "
-                      "(load %s)" % (appbench.SUITES, wall, int(found.group(1)), benchlib.load()))
+        benchlib.note("start-up with %d suites: %.3f s process start → exit, populated %d ms after main(), "
+                      "%.3f s of CPU, peak RSS %.1f MiB (load %s)" % (appbench.SUITES, wall, int(found.group(1)), cpu,
+                                                                      after.ru_maxrss / 1024.0, benchlib.load()))
         benchlib.bench("startup.wall_s", wall, "s")
         benchlib.bench("startup.populated_s", int(found.group(1)) / 1000.0, "s")
+        benchlib.bench("startup.cpu_s", cpu, "s")
     return 0
 
 
