@@ -1,12 +1,14 @@
 #include "exportbundleaction.h"
 
 #include "session/clustersession.h"
+#include "session/failurebundlewriter.h"
 #include "suites/suitetracker.h"
 
 #include <QAction>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMainWindow>
 #include <QSettings>
@@ -26,6 +28,7 @@ ExportBundleAction::ExportBundleAction(ClusterSession *session, QMainWindow *win
     , m_session(session)
     , m_window(window)
     , m_action(new QAction(tr("E&xport Failure Bundle…"), this))
+    , m_zipAction(new QAction(tr("Export Failure Bundle as &Zip…"), this))
     , m_label(new QLabel(window))
 {
     m_action->setObjectName(QStringLiteral("exportFailureBundle"));
@@ -34,6 +37,10 @@ ExportBundleAction::ExportBundleAction(ClusterSession *session, QMainWindow *win
            "ticket"));
     m_action->setEnabled(false);
     connect(m_action, &QAction::triggered, this, &ExportBundleAction::chooseDirectory);
+    m_zipAction->setObjectName(QStringLiteral("exportFailureBundleZip"));
+    m_zipAction->setToolTip(tr("The same as one .zip file"));
+    m_zipAction->setEnabled(false);
+    connect(m_zipAction, &QAction::triggered, this, &ExportBundleAction::chooseZipFile);
 
     m_label->setObjectName(QStringLiteral("exportBundleStatus"));
     m_label->setTextFormat(Qt::RichText);
@@ -77,7 +84,9 @@ bool ExportBundleAction::isExporting() const
 
 void ExportBundleAction::updateEnabled()
 {
-    m_action->setEnabled(!isExporting() && selectedRun() && m_session->client());
+    const bool enabled = !isExporting() && selectedRun() && m_session->client();
+    m_action->setEnabled(enabled);
+    m_zipAction->setEnabled(enabled);
 }
 
 const Run *ExportBundleAction::selectedRun() const
@@ -109,7 +118,44 @@ void ExportBundleAction::chooseDirectory()
     dialog->open();
 }
 
+void ExportBundleAction::chooseZipFile()
+{
+    const Run *run = selectedRun();
+    if (!run)
+        return;
+    FailureBundleContent named;
+    named.suite = m_suite;
+    named.run = *run;
+    named.exportedAt = QDateTime::currentDateTimeUtc();
+    const QString start = QSettings().value(QLatin1StringView(LastDirectoryKey), QDir::homePath()).toString();
+    auto *dialog
+        = new QFileDialog(m_window, tr("Export failure bundle of %1 as").arg(m_suite.toString()), start);
+    dialog->setObjectName(QStringLiteral("exportBundleZipDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setFileMode(QFileDialog::AnyFile);
+    dialog->setOption(QFileDialog::DontUseNativeDialog);
+    dialog->setNameFilter(tr("Zip archives (*.zip)"));
+    dialog->setDefaultSuffix(QStringLiteral("zip"));
+    dialog->selectFile(FailureBundleWriter::bundleName(named) + QStringLiteral(".zip"));
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        QSettings().setValue(QLatin1StringView(LastDirectoryKey), QFileInfo(path).path());
+        exportZip(path);
+    });
+    dialog->open();
+}
+
 void ExportBundleAction::exportTo(const QString &directory)
+{
+    start(directory, {});
+}
+
+void ExportBundleAction::exportZip(const QString &zipPath)
+{
+    start(QFileInfo(zipPath).path(), zipPath);
+}
+
+void ExportBundleAction::start(const QString &directory, const QString &zipPath)
 {
     const Run *run = selectedRun();
     if (!run || !m_session->client() || isExporting())
@@ -119,6 +165,7 @@ void ExportBundleAction::exportTo(const QString &directory)
     request.suite = m_suite;
     request.run = *run;
     request.directory = directory;
+    request.zipPath = zipPath;
     request.prometheusUrl = m_session->prometheusOverride();
 
     delete m_bundle;
@@ -172,5 +219,6 @@ void ExportBundleAction::linkActivated(const QString &link)
     if (link == CancelLink)
         cancel();
     else if (link == OpenLink && !m_lastPath.isEmpty())
-        m_openFolder(m_lastPath);
+        // A zip is shown in its folder; a bundle folder is opened itself.
+        m_openFolder(QFileInfo(m_lastPath).isDir() ? m_lastPath : QFileInfo(m_lastPath).path());
 }

@@ -195,9 +195,9 @@ void MainWindow::createActions()
 
     // The selected run's logs, pod, events and metrics in a folder, for a ticket.
     auto *exportBundle = new ExportBundleAction(m_session, this);
-    suiteMenu->addAction(exportBundle->action());
+    suiteMenu->addActions(exportBundle->actions());
     m_suites->view()->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_suites->view()->addAction(exportBundle->action());
+    m_suites->view()->addActions(exportBundle->actions());
     connect(m_suites, &SuitePanel::selectionChanged, exportBundle, &ExportBundleAction::setSelection);
 
     suiteMenu->addSeparator();

@@ -2,6 +2,7 @@
 
 #include "failurebundlecollector.h"
 #include "failurebundlewriter.h"
+#include "failurebundlezip.h"
 #include "http/directendpoint.h"
 #include "kube/kubeclient.h"
 
@@ -32,18 +33,22 @@ void FailureBundle::start(const Request &request)
         m_collector->setPrometheus(nullptr, request.discoverPrometheus);
     m_collector->setMaxLogBytes(request.maxLogBytes);
     const QString directory = request.directory;
-    m_collector->collect(request.suite, request.run, [this, directory](const FailureBundleContent &content) {
-        m_running = false;
-        Result result;
-        for (const FailureBundlePart &part : content.parts) {
-            if (!part.ok())
-                result.failedParts << u"%1: %2"_s.arg(part.name, part.error.toString());
-        }
-        const FailureBundleWriter::Result written = FailureBundleWriter::write(content, directory);
-        result.path = written.path;
-        result.error = written.error;
-        emit finished(result);
-    });
+    const QString zipPath = request.zipPath;
+    m_collector->collect(
+        request.suite, request.run, [this, directory, zipPath](const FailureBundleContent &content) {
+            m_running = false;
+            Result result;
+            for (const FailureBundlePart &part : content.parts) {
+                if (!part.ok())
+                    result.failedParts << u"%1: %2"_s.arg(part.name, part.error.toString());
+            }
+            const FailureBundleWriter::Result written = zipPath.isEmpty()
+                ? FailureBundleWriter::write(content, directory)
+                : FailureBundleZip::write(content, zipPath);
+            result.path = written.path;
+            result.error = written.error;
+            emit finished(result);
+        });
 }
 
 void FailureBundle::cancel()

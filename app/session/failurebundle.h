@@ -25,6 +25,7 @@ public:
         SuiteKey suite;
         Run run; // the selected run, as the tracker knows it
         QString directory; // the folder the bundle is made in
+        QString zipPath; // when set: one .zip file here instead of a folder in `directory`
         QUrl prometheusUrl; // explicit Prometheus; empty: discovered through the API server
         bool discoverPrometheus = true;
         qint64 maxLogBytes = 32 * 1024 * 1024; // per log; more is cut (and said so)

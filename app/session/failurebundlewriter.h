@@ -11,8 +11,8 @@
 // folder is 0700 and every file 0600 from the moment it is created (bundles hold logs
 // that may be private). It is written under a ".partial" name and renamed when
 // complete, so a failed or interrupted write never leaves a bundle that looks whole.
-// A folder rather than a zip: Qt has no public zip writer and a folder is what one
-// opens and greps anyway. Synchronous file I/O, bounded by the collector's limits.
+// FailureBundleZip writes the same files as one .zip. Synchronous file I/O, bounded by
+// the collector's limits.
 class FailureBundleWriter
 {
 public:

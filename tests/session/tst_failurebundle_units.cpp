@@ -4,14 +4,19 @@
 #include "session/failurebundlecollector.h"
 #include "session/failurebundleredaction.h"
 #include "session/failurebundlewriter.h"
+#include "session/failurebundlezip.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -290,6 +295,93 @@ private slots:
         QVERIFY(!denied.ok());
         QVERIFY(denied.error.contains("cannot create folder"));
         QVERIFY(QDir(readOnly.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).isEmpty());
+    }
+
+    void crcOfTheCheckString()
+    {
+        // The CRC-32 check value of the catalogue of parametrised CRC algorithms.
+        QCOMPARE(FailureBundleZip::crc32("123456789"), 0xCBF43926u);
+        QCOMPARE(FailureBundleZip::crc32(""), 0u);
+    }
+
+    void zipReadsBackWithPython()
+    {
+        const QString python = QStandardPaths::findExecutable("python3");
+        if (python.isEmpty())
+            QSKIP("python3 is needed to read the zip with an independent reader");
+        QTemporaryDir dir;
+        FailureBundleContent content = sampleContent();
+        FailureBundlePart big; // compresses well: deflated
+        big.name = "logs/sidecar";
+        big.file = "logs/sidecar.log";
+        big.data = QByteArray(1024 * 1024, 'x');
+        FailureBundlePart noise; // does not compress: stored
+        noise.name = "metrics";
+        noise.file = "metrics.txt";
+        noise.data.resize(64 * 1024);
+        QRandomGenerator(42).fillRange(reinterpret_cast<quint32 *>(noise.data.data()), noise.data.size() / 4);
+        content.parts << big << noise;
+        const QString zip = dir.filePath("bundle ✓.zip");
+        const FailureBundleWriter::Result written = FailureBundleZip::write(content, zip);
+        QVERIFY2(written.ok(), qPrintable(written.error));
+        QCOMPARE(written.path, zip);
+        QCOMPARE(QFileInfo(zip).permissions() & 0x0077, QFile::Permissions());
+        QVERIFY(QFileInfo(zip).size() < 200 * 1024);
+
+        // Python's zipfile checks every CRC and prints what it read.
+        QProcess reader;
+        reader.start(python,
+            { "-c",
+                "import sys, zipfile, json, hashlib\n"
+                "z = zipfile.ZipFile(sys.argv[1])\n"
+                "assert z.testzip() is None\n"
+                "out = {i.filename: [i.compress_type, i.file_size, hashlib.sha256(z.read(i)).hexdigest(),"
+                " (i.external_attr >> 16) & 0o777] for i in z.infolist()}\n"
+                "print(json.dumps(out))\n",
+                zip });
+        QVERIFY(reader.waitForFinished(30000));
+        QVERIFY2(reader.exitCode() == 0, reader.readAllStandardError().constData());
+        const QJsonObject listing = QJsonDocument::fromJson(reader.readAllStandardOutput()).object();
+        QCOMPARE(listing.keys(),
+            QStringList({ "bundle ✓/logs/sidecar.log", "bundle ✓/logs/specs.log", "bundle ✓/metrics.txt",
+                "bundle ✓/summary.json" }));
+        const auto sha = [](const QByteArray &data) {
+            return QString(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+        };
+        const QJsonArray sidecar = listing["bundle ✓/logs/sidecar.log"].toArray();
+        QCOMPARE(sidecar[0].toInt(), 8); // deflate
+        QCOMPARE(sidecar[1].toInt(), 1024 * 1024);
+        QCOMPARE(sidecar[2].toString(), sha(big.data));
+        QCOMPARE(sidecar[3].toInt(), 0600);
+        const QJsonArray metrics = listing["bundle ✓/metrics.txt"].toArray();
+        QCOMPARE(metrics[0].toInt(), 0); // stored
+        QCOMPARE(metrics[2].toString(), sha(noise.data));
+        QCOMPARE(listing["bundle ✓/logs/specs.log"].toArray()[2].toString(), sha(content.parts[0].data));
+        const QByteArray summary
+            = QJsonDocument(FailureBundleWriter::summary(content)).toJson(QJsonDocument::Indented);
+        QCOMPARE(listing["bundle ✓/summary.json"].toArray()[2].toString(), sha(summary));
+    }
+
+    void zipRefusals()
+    {
+        QTemporaryDir dir;
+        QVERIFY(FailureBundleZip::write(sampleContent(), dir.filePath("bundle.tar"))
+                    .error.contains("not a .zip"));
+        QVERIFY(FailureBundleZip::write(sampleContent(), dir.filePath("nope/bundle.zip"))
+                    .error.contains("does not exist"));
+        QFile existing(dir.filePath("taken.zip"));
+        QVERIFY(existing.open(QIODevice::WriteOnly));
+        existing.write("keep me");
+        existing.close();
+        QVERIFY(
+            FailureBundleZip::write(sampleContent(), existing.fileName()).error.contains("exists already"));
+        QFile check(existing.fileName());
+        QVERIFY(check.open(QIODevice::ReadOnly));
+        QCOMPARE(check.readAll(), QByteArray("keep me"));
+        FailureBundleContent hostile = sampleContent();
+        hostile.parts[0].file = "../escape.log";
+        QVERIFY(FailureBundleZip::write(hostile, dir.filePath("hostile.zip")).error.contains("outside"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList({ "taken.zip" }));
     }
 
     void prometheusSamplesAsJson()

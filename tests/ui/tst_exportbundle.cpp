@@ -134,6 +134,39 @@ private slots:
         QVERIFY(exporter()->action()->isEnabled());
     }
 
+    void exportsAZipThroughTheSaveDialog()
+    {
+        QTemporaryDir out;
+        m_window->suitePanel()->selectSuite({ "ui", "red" });
+        QTRY_VERIFY(exporter()->zipAction()->isEnabled());
+        QVERIFY(m_window->suitePanel()->view()->actions().contains(exporter()->zipAction()));
+        QSignalSpy exported(exporter(), &ExportBundleAction::exported);
+        exporter()->zipAction()->trigger();
+        QTRY_VERIFY(openDialog());
+        QFileDialog *dialog = openDialog();
+        QCOMPARE(dialog->acceptMode(), QFileDialog::AcceptSave);
+        // The suggested name is the bundle's.
+        QVERIFY2(dialog->selectedFiles().value(0).contains("/kassert-red-"),
+            qPrintable(dialog->selectedFiles().join(',')));
+        dialog->setDirectory(out.path());
+        dialog->selectFile(out.filePath("red-bundle.zip"));
+        static_cast<QDialog *>(dialog)->accept();
+        QVERIFY(exported.wait(30000));
+        const auto result = exported.first().first().value<FailureBundle::Result>();
+        QVERIFY2(result.ok(), qPrintable(result.error));
+        QCOMPARE(result.path, out.filePath("red-bundle.zip"));
+        QFile zip(result.path);
+        QVERIFY(zip.open(QIODevice::ReadOnly));
+        const QByteArray bytes = zip.readAll();
+        QVERIFY(bytes.startsWith("PK\x03\x04"));
+        QVERIFY(bytes.contains("red-bundle/summary.json"));
+        QVERIFY(bytes.contains("red-bundle/logs/specs.log"));
+        QString opened;
+        exporter()->setFolderOpener([&opened](const QString &path) { opened = path; });
+        emit exporter()->statusLabel()->linkActivated("kassert:open-bundle");
+        QCOMPARE(opened, out.path());
+    }
+
     void cancelFromTheStatusBar()
     {
         QTemporaryDir out;
