@@ -390,5 +390,6 @@ SuiteKey SuiteTreeModel::suiteKeyAt(const QModelIndex &index) const
 
 QString SuiteTreeModel::podNameAt(const QModelIndex &index) const
 {
-    return data(index, PodNameRole).toString();
+    // No selection is a normal question, not a misuse worth a checkIndex warning.
+    return index.isValid() ? data(index, PodNameRole).toString() : QString();
 }

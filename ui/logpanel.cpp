@@ -4,7 +4,7 @@
 #include "logmodel.h"
 #include "logsearch.h"
 #include "logview.h"
-#include "specviewer.h"
+#include "logs/jestparser.h"
 
 #include <QBoxLayout>
 #include <QCheckBox>
@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollBar>
 #include <QShortcut>
 #include <QSpinBox>
@@ -42,7 +43,6 @@ LogPanel::LogPanel(QWidget *parent)
     : QWidget(parent)
     , m_view(new LogView(this))
     , m_failures(new FailureListModel(this))
-    , m_specViewer(new SpecViewer(this))
     , m_containers(new QComboBox(this))
     , m_previous(new QCheckBox(tr("Previous"), this))
     , m_searchField(new QLineEdit(this))
@@ -65,6 +65,18 @@ LogPanel::LogPanel(QWidget *parent)
     m_failureList->setObjectName(u"failureList"_s);
     m_newLines->setObjectName(u"newLinesButton"_s);
     m_caseSensitive->setObjectName(u"matchCase"_s);
+    // Names a screen reader says; symbols like ".*" and "↑" say nothing by themselves.
+    m_view->setAccessibleName(tr("Log"));
+    m_containers->setAccessibleName(tr("Container"));
+    m_previous->setAccessibleName(tr("Previous container's log"));
+    m_searchField->setAccessibleName(tr("Search the log"));
+    m_regex->setAccessibleName(tr("Regular expression"));
+    m_caseSensitive->setAccessibleName(tr("Match case"));
+    m_filter->setAccessibleName(tr("Show only matching lines"));
+    m_context->setAccessibleName(tr("Context lines"));
+    m_matchLabel->setAccessibleName(tr("Matches"));
+    m_failureList->setAccessibleName(tr("Failing tests"));
+    m_newLines->setAccessibleName(tr("Jump to the new lines"));
     m_containers->setToolTip(tr("Container"));
     m_containers->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_previous->setToolTip(tr("Show the log of the previous, terminated container"));
@@ -81,6 +93,12 @@ LogPanel::LogPanel(QWidget *parent)
     auto *timestamps = toolButton(tr("Time"), tr("Show timestamps"), true, this);
     auto *copy = toolButton(tr("Copy"), tr("Copy the selection (Ctrl+C)"), false, this);
     auto *save = toolButton(tr("Save…"), tr("Save the log to a file"), false, this);
+    previousMatch->setAccessibleName(tr("Previous match"));
+    nextMatch->setAccessibleName(tr("Next match"));
+    wrap->setAccessibleName(tr("Wrap long lines"));
+    timestamps->setAccessibleName(tr("Show timestamps"));
+    copy->setAccessibleName(tr("Copy the selection"));
+    save->setAccessibleName(tr("Save the log"));
 
     auto *toolbar = new QHBoxLayout;
     toolbar->setContentsMargins(0, 0, 0, 0);
@@ -110,13 +128,9 @@ LogPanel::LogPanel(QWidget *parent)
     failureLayout->addWidget(m_failureHeader);
     failureLayout->addWidget(m_failureList);
 
-    auto *side = new QSplitter(Qt::Vertical, this);
-    side->addWidget(failurePane);
-    side->addWidget(m_specViewer);
-    m_specViewer->hide();
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_view);
-    split->addWidget(side);
+    split->addWidget(failurePane);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
     split->setChildrenCollapsible(false);
@@ -130,6 +144,7 @@ LogPanel::LogPanel(QWidget *parent)
     m_newLines->hide();
     m_newLines->setCursor(Qt::PointingHandCursor);
     m_view->installEventFilter(this);
+    m_view->viewport()->installEventFilter(this);
 
     m_searchDelay->setSingleShot(true);
     m_searchDelay->setInterval(200); // do not rescan a long log on every keystroke
@@ -157,18 +172,28 @@ LogPanel::LogPanel(QWidget *parent)
     connect(m_view, &LogView::newLinesWhilePausedChanged, this, &LogPanel::updateNewLinesButton);
     connect(m_newLines, &QPushButton::clicked, m_view, &LogView::scrollToBottom);
     connect(m_failureList, &QListView::clicked, this, [this](const QModelIndex &index) { jumpToFailure(index.row()); });
-    connect(m_failureList, &QListView::activated, this, [this](const QModelIndex &index) { jumpToFailure(index.row()); });
+    connect(m_failureList, &QListView::activated, this, [this](const QModelIndex &index) {
+        jumpToFailure(index.row());
+        const JestFailure &failure = m_failures->failures().at(index.row());
+        if (!failure.file.isEmpty())
+            emit frameActivated(failure.file, failure.line);
+    });
     connect(m_failures, &QAbstractItemModel::modelReset, this, &LogPanel::updateFailureHeader);
     connect(m_failures, &QAbstractItemModel::rowsInserted, this, &LogPanel::updateFailureHeader);
     connect(m_containers, &QComboBox::activated, this, [this] { emit containerChosen(currentContainer(), previousContainer()); });
     connect(m_previous, &QCheckBox::toggled, this, [this] { emit containerChosen(currentContainer(), previousContainer()); });
 
-    auto *find = new QShortcut(QKeySequence::Find, this, [this] { m_searchField->setFocus(); m_searchField->selectAll(); });
-    find->setContext(Qt::WidgetWithChildrenShortcut);
-    auto *next = new QShortcut(QKeySequence(Qt::Key_F8), this, [this] { nextFailure(); });
-    next->setContext(Qt::WidgetWithChildrenShortcut);
-    auto *previous = new QShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F8), this, [this] { previousFailure(); });
-    previous->setContext(Qt::WidgetWithChildrenShortcut);
+    // Standalone, the panel answers its own keys; in the window, the window's actions do
+    // (setOwnShortcuts(false)), so one key never has two owners.
+    m_ownShortcuts = {new QShortcut(QKeySequence::Find, this, [this] { focusSearch(); }),
+                      new QShortcut(QKeySequence(Qt::Key_F8), this, [this] { nextFailure(); }),
+                      new QShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F8), this, [this] { previousFailure(); })};
+    for (QShortcut *shortcut : std::as_const(m_ownShortcuts))
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+
+    // Tab in reading order: the toolbar left to right, then the log, then the failures.
+    QWidget::setTabOrder({m_containers, m_previous, m_searchField, m_regex, m_caseSensitive, previousMatch, nextMatch,
+                          m_filter, m_context, wrap, timestamps, copy, save, m_view, m_failureList});
 
     setContainers({});
     updateMatchLabel(0, -1);
@@ -216,11 +241,33 @@ bool LogPanel::previousContainer() const
     return m_previous->isChecked();
 }
 
-void LogPanel::setSpecRoot(const QString &directory)
+void LogPanel::setOwnShortcuts(bool enabled)
 {
-    m_specViewer->setSpecRoot(directory);
-    if (directory.isEmpty())
-        m_specViewer->hide();
+    for (QShortcut *shortcut : std::as_const(m_ownShortcuts))
+        shortcut->setEnabled(enabled);
+}
+
+void LogPanel::focusSearch()
+{
+    m_searchField->setFocus(Qt::ShortcutFocusReason);
+    m_searchField->selectAll();
+}
+
+void LogPanel::activateFrameInSelection()
+{
+    // The view selected the double-clicked line; a stack frame in it opens in the spec.
+    const QString line = m_view->selectedText();
+    static const QRegularExpression inText(uR"((?:^|[\s(])((?:[A-Za-z]:)?[^\s():]+\.[A-Za-z0-9]+):(\d+)(?::(\d+))?)"_s);
+    std::optional<JestFrame> frame = JestParser::parseFrame(line);
+    if (!frame) {
+        // Not an `at` line: any `path.ext:line` in it, e.g. a code frame's header.
+        const QRegularExpressionMatch match = inText.match(line);
+        if (!match.hasMatch())
+            return;
+        frame = JestFrame{{}, match.captured(1), match.captured(2).toInt(), match.captured(3).toInt()};
+    }
+    if (frame->line > 0)
+        emit frameActivated(frame->file, frame->line);
 }
 
 void LogPanel::applySearch()
@@ -265,6 +312,10 @@ bool LogPanel::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_view && event->type() == QEvent::Resize)
         placeNewLinesButton();
+    if (watched == m_view->viewport() && event->type() == QEvent::MouseButtonDblClick) {
+        // After the view has handled it (it selects the whole line).
+        QMetaObject::invokeMethod(this, [this] { activateFrameInSelection(); }, Qt::QueuedConnection);
+    }
     return QWidget::eventFilter(watched, event);
 }
 
@@ -303,12 +354,8 @@ void LogPanel::jumpToFailure(int index)
     m_failureList->setCurrentIndex(modelIndex);
     const JestFailure &failure = m_failures->failures().at(index);
     m_view->scrollToLineNumber(failure.firstLogLine);
-    if (!m_specViewer->specRoot().isEmpty() && !failure.file.isEmpty()) {
-        const QString error = m_specViewer->openFrame(failure.file, failure.line);
-        m_specViewer->setVisible(error.isEmpty());
-        m_status->setText(error);
-        m_status->setVisible(!error.isEmpty());
-    }
+    if (!failure.file.isEmpty())
+        emit failureChosen(failure.file, failure.line);
 }
 
 void LogPanel::nextFailure()

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "appearance.h"
 #include "connectionbar.h"
 #include "emptystatewidget.h"
 #include "endpointsdialog.h"
@@ -8,6 +9,9 @@
 #include "logmodel.h"
 #include "logpanel.h"
 #include "podlogfeed.h"
+#include "skaffoldpanel.h"
+#include "specpanel.h"
+#include "specrootmap.h"
 #include "suitedetailview.h"
 #include "suitepanel.h"
 #include "suites/suitetracker.h"
@@ -16,9 +20,11 @@
 #include "traynotifier.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QInputDialog>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -28,6 +34,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace {
@@ -67,6 +74,8 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
     , m_logModel(new LogModel(this))
     , m_logFeed(new PodLogFeed(m_logModel, this))
     , m_logs(new LogPanel(this))
+    , m_spec(new SpecPanel(this))
+    , m_specRoots(new SpecRootMap(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     m_commandLinePrometheus = session->prometheusOverride();
@@ -96,7 +105,9 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
 
     m_logs->setModel(m_logModel);
     m_detail->insertTab(0, m_logs, tr("Logs"));
+    m_detail->insertTab(1, m_spec, tr("Spec"));
     m_detail->setCurrentIndex(0);
+    m_spec->setFailures(m_logs->failureModel());
     createActions();
 
     // Session → widgets.
@@ -114,6 +125,7 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
             m_connection->setContexts(m_session->contexts()->contextNames(), context);
         updateAggregate();
         updateEmptyState();
+        updateSpecRoot();
     });
     connect(session, &ClusterSession::namespacesChanged, this, [this](const QStringList &namespaces) {
         m_connection->setNamespaces(namespaces, m_session->nameSpace());
@@ -138,6 +150,11 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
     connect(m_logs, &LogPanel::containerChosen, this, [this](const QString &container, bool previous) {
         m_logFeed->show(m_logFeed->nameSpace(), m_logFeed->pod(), container, previous);
     });
+    connect(m_logs, &LogPanel::failureChosen, this,
+            [this](const QString &file, int line) { openFrame(file, line, false); });
+    connect(m_logs, &LogPanel::frameActivated, this, [this](const QString &file, int line) { openFrame(file, line, true); });
+    connect(m_spec, &SpecPanel::setDirectoryRequested, this, &MainWindow::chooseSpecDirectory);
+    connect(m_specRoots, &SpecRootMap::changed, this, &MainWindow::updateSpecRoot);
     connect(m_logFeed, &PodLogFeed::statusChanged, this, [this](const QString &text, bool error) {
         statusBar()->showMessage(text, error ? 0 : 5000);
     });
@@ -153,6 +170,11 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
     });
     for (auto signal : {&SuiteTracker::suiteAdded, &SuiteTracker::suiteChanged, &SuiteTracker::suiteRemoved})
         connect(tracker, signal, this, &MainWindow::updateAggregate);
+    // A new run of the shown suite may come from another Skaffold session.
+    connect(tracker, &SuiteTracker::suiteChanged, this, [this](const SuiteKey &key) {
+        if (key == m_suites->selectedSuite())
+            updateSpecRoot();
+    });
 
     restoreLayout();
     updateAggregate();
@@ -178,20 +200,34 @@ void MainWindow::createActions()
         m_suites->filterEdit()->selectAll();
     });
     m_find->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
-    suiteMenu->addAction(tr("&Find in Log"), this, [this] {
+    // One action per command, owned by the window so its key works wherever the focus
+    // is; the log panel's own shortcuts are off, so no key is ambiguous.
+    m_logs->setOwnShortcuts(false);
+    m_findInLog = suiteMenu->addAction(tr("&Find in Log"), this, [this] {
         m_detail->setCurrentWidget(m_logs);
-        m_logs->setFocus(Qt::ShortcutFocusReason);
+        m_logs->focusSearch();
     });
-    // F8, Shift+F8 and Ctrl+F are the log panel's own shortcuts (active while it has the
-    // focus); the menu entries bring the panel forward from anywhere else.
-    suiteMenu->addAction(tr("Next Failure in &Log"), this, [this] {
+    m_findInLog->setShortcut(QKeySequence::Find);
+    m_nextFailure = suiteMenu->addAction(tr("Next Failure in &Log"), this, [this] {
         m_detail->setCurrentWidget(m_logs);
         m_logs->nextFailure();
     });
-    suiteMenu->addAction(tr("Previous Failure in Log"), this, [this] {
+    m_nextFailure->setShortcut(QKeySequence(Qt::Key_F8));
+    m_previousFailure = suiteMenu->addAction(tr("Previous Failure in Log"), this, [this] {
         m_detail->setCurrentWidget(m_logs);
         m_logs->previousFailure();
     });
+    m_previousFailure->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F8));
+    for (QAction *action : {m_findInLog, m_nextFailure, m_previousFailure})
+        action->setShortcutContext(Qt::WindowShortcut);
+
+    suiteMenu->addSeparator();
+    m_setSpecDirectory = suiteMenu->addAction(tr("Set Spec &Directory…"), this, &MainWindow::chooseSpecDirectory);
+    m_setSpecDirectory->setToolTip(tr("Choose where the selected suite's spec files are on this machine"));
+    m_setSpecDirectory->setEnabled(false);
+    // The suite tree's context menu: what applies to the suite under the cursor.
+    m_suites->view()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_suites->view()->addActions({m_rerun, m_setSpecDirectory});
 
     // The selected run's logs, pod, events and metrics in a folder, for a ticket.
     auto *exportBundle = new ExportBundleAction(m_session, this);
@@ -229,6 +265,25 @@ void MainWindow::createActions()
     m_tray->menu()->addAction(m_rerunFailing);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
+    QMenu *themeMenu = m_viewMenu->addMenu(tr("&Theme"));
+    auto *themes = new QActionGroup(this);
+    const Appearance::Theme chosen = Appearance::stored();
+    const std::pair<Appearance::Theme, QString> choices[] = {{Appearance::Theme::System, tr("&System")},
+                                                             {Appearance::Theme::Light, tr("&Light")},
+                                                             {Appearance::Theme::Dark, tr("&Dark")}};
+    for (const auto &[theme, label] : choices) {
+        QAction *action = themeMenu->addAction(label, this, [theme] {
+            Appearance::apply(theme);
+            Appearance::store(theme);
+        });
+        action->setCheckable(true);
+        action->setChecked(theme == chosen);
+        themes->addAction(action);
+    }
+    // The desktop's palette needs nothing done; only an explicit choice changes it.
+    if (chosen != Appearance::Theme::System && Appearance::current() != chosen)
+        Appearance::apply(chosen);
+    m_viewMenu->addSeparator();
 
     auto *toolbar = addToolBar(tr("Actions"));
     toolbar->setObjectName(QStringLiteral("actions"));
@@ -246,12 +301,72 @@ void MainWindow::addDetailTab(QWidget *page, const QString &title, int index)
 
 void MainWindow::addPanelDock(QDockWidget *dock)
 {
+    if (auto *skaffold = qobject_cast<SkaffoldPanel *>(dock->widget()))
+        setSkaffoldSessions(skaffold->sessions());
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     m_viewMenu->addAction(dock->toggleViewAction());
     // Restored again now that it exists, so its place survives restarts; the first time,
     // the suites keep most of the height.
     if (!restoreState(QSettings().value(QLatin1StringView(StateKey)).toByteArray()))
         resizeDocks({dock}, {height() / 4}, Qt::Vertical);
+}
+
+void MainWindow::setSkaffoldSessions(SkaffoldSessions *sessions)
+{
+    m_specRoots->setSessions(sessions);
+}
+
+void MainWindow::setSpecDirectory(const SuiteKey &suite, const QString &directory)
+{
+    m_specRoots->setUserRoot(m_session->currentContext(), suite, directory);
+}
+
+void MainWindow::chooseSpecDirectory()
+{
+    const SuiteKey suite = m_suites->selectedSuite();
+    if (suite.name.isEmpty())
+        return;
+    // Window-modal and asynchronous: the window keeps updating while it is open.
+    auto *dialog = new QFileDialog(this, tr("Spec directory of %1").arg(suite.toString()), m_spec->specRoot());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::Directory);
+    dialog->setOption(QFileDialog::ShowDirsOnly);
+    connect(dialog, &QFileDialog::fileSelected, this, [this, suite](const QString &directory) {
+        setSpecDirectory(suite, directory);
+        m_detail->setCurrentWidget(m_spec);
+    });
+    dialog->open();
+}
+
+void MainWindow::updateSpecRoot()
+{
+    const SuiteKey suite = m_suites->selectedSuite();
+    m_setSpecDirectory->setEnabled(!suite.name.isEmpty());
+    const Suite *shown = suite.name.isEmpty() ? nullptr : m_session->tracker()->suite(suite);
+    QString runId;
+    const QString pod = m_suites->selectedPod();
+    for (const Run &run : shown ? shown->runs : QList<Run>{}) {
+        if (run.pod.name == pod)
+            runId = run.pod.runId();
+    }
+    const SpecRootMap::Root root = m_specRoots->rootFor(m_session->currentContext(), suite, runId);
+    QString origin;
+    if (root.source == SpecRootMap::Source::User)
+        origin = tr("set by you");
+    else if (root.source == SpecRootMap::Source::Skaffold)
+        origin = tr("from its Skaffold session");
+    m_spec->setSpecRoot(root.directory, origin, suite.name.isEmpty() ? QString() : suite.toString());
+}
+
+void MainWindow::openFrame(const QString &file, int line, bool bringForward)
+{
+    if (m_spec->specRoot().isEmpty() && !bringForward)
+        return; // nothing to show beside the log; the Spec tab says why when opened
+    const QString error = m_spec->openFrame(file, line);
+    if (bringForward)
+        m_detail->setCurrentWidget(m_spec);
+    if (!error.isEmpty())
+        statusBar()->showMessage(error, 8000);
 }
 
 void MainWindow::configureEndpoints()
@@ -317,6 +432,7 @@ void MainWindow::showSelection(const SuiteKey &suite, const QString &pod)
     if (has)
         m_detail->showSuite(suite);
     showLogOf(suite, pod);
+    updateSpecRoot();
     m_session->setFocusedSuite(suite);
     updateEmptyState();
 }

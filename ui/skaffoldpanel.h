@@ -36,6 +36,7 @@ public:
 
     SkaffoldPanel(SkaffoldSessions *sessions, QSettings &settings, QWidget *parent = nullptr);
 
+    SkaffoldSessions *sessions() const { return m_sessions; }
     // Where sessions deploy: the app's current context and namespace, and --kubeconfig
     // when the app was given one.
     void setClusterTarget(

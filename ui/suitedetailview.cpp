@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QTabBar>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -44,9 +45,11 @@ SuiteDetailView::SuiteDetailView(SuiteTracker *tracker, QWidget *parent)
     , m_alertsHint(new QLabel(m_alertsPage))
 {
     setDocumentMode(true);
+    tabBar()->setAccessibleName(tr("Suite details"));
     addTab(m_history, tr("History"));
     addTab(m_runs, tr("Runs"));
 
+    m_silence->setAccessibleName(tr("Silence this suite's alerts"));
     m_silence->setToolTip(tr("Ask Alertmanager not to notify about this suite for a while"));
     connect(m_silence, &QPushButton::clicked, this, &SuiteDetailView::askSilence);
     m_alertsHint->setForegroundRole(QPalette::PlaceholderText);

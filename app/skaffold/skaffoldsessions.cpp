@@ -34,6 +34,46 @@ SkaffoldSession *SkaffoldSessions::liveSessionFor(const QString &specDir) const
     return nullptr;
 }
 
+QString SkaffoldSessions::specDirForRunId(const QString &runId) const
+{
+    if (runId.isEmpty())
+        return {};
+    for (auto it = m_sessions.crbegin(); it != m_sessions.crend(); ++it) {
+        if ((*it)->runId() == runId)
+            return (*it)->launch().specDir;
+    }
+    return {};
+}
+
+QString SkaffoldSessions::specDirForWorkload(const QString &nameSpace, const QString &name) const
+{
+    if (name.isEmpty())
+        return {};
+    for (auto it = m_sessions.crbegin(); it != m_sessions.crend(); ++it) {
+        const SkaffoldSession *session = *it;
+        const QStringList resources = session->resources().keys();
+        for (const QString &resource : resources) {
+            // Skaffold names a resource `kind/name`, prefixed by `namespace:` outside
+            // "default"; without the prefix it is in the session's namespace.
+            const qsizetype colon = resource.indexOf(u':');
+            const qsizetype slash = resource.indexOf(u'/');
+            if (slash < 0 || (colon >= 0 && colon > slash))
+                continue;
+            const QString kind = resource.mid(colon + 1, slash - colon - 1).toLower();
+            if (kind != QLatin1StringView("deployment") && kind != QLatin1StringView("statefulset"))
+                continue;
+            if (resource.mid(slash + 1) != name)
+                continue;
+            // Neither prefix nor --namespace: the context's own namespace, which only the
+            // kubeconfig knows; the name alone has to do.
+            const QString resourceNamespace = colon >= 0 ? resource.left(colon) : session->launch().nameSpace;
+            if (nameSpace.isEmpty() || resourceNamespace.isEmpty() || resourceNamespace == nameSpace)
+                return session->launch().specDir;
+        }
+    }
+    return {};
+}
+
 int SkaffoldSessions::liveCount() const
 {
     return int(std::count_if(m_sessions.begin(), m_sessions.end(), [](auto *s) { return s->isLive(); }));
@@ -60,6 +100,7 @@ SkaffoldSession *SkaffoldSessions::start(SkaffoldLaunch launch, QString *error)
     session->setTerminateTimeout(m_terminateTimeoutMs);
     session->setProcessEnvironment(m_environment);
     connect(session, &SkaffoldSession::finished, this, &SkaffoldSessions::sessionFinished);
+    connect(session, &SkaffoldSession::changed, this, &SkaffoldSessions::deploymentsChanged);
     m_sessions.append(session);
     emit sessionAdded(session);
     session->start();
@@ -73,6 +114,7 @@ void SkaffoldSessions::remove(SkaffoldSession *session)
     emit sessionAboutToBeRemoved(session);
     m_sessions.removeOne(session);
     session->deleteLater();
+    emit deploymentsChanged();
 }
 
 void SkaffoldSessions::stopAll()

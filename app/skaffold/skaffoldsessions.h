@@ -35,6 +35,14 @@ public:
     SkaffoldSession *liveSessionFor(const QString &specDir) const;
     int liveCount() const;
 
+    // Which spec directory deployed a workload, for the spec viewer. By the
+    // `skaffold.dev/run-id` label its pods carry, else by a resource the session's status
+    // check named (`deployment/<name>`, `<namespace>:deployment/<name>`) in that namespace.
+    // The newest session wins; finished sessions count too, since what `skaffold run`
+    // deployed stays. Empty when no session knows the workload.
+    QString specDirForRunId(const QString &runId) const;
+    QString specDirForWorkload(const QString &nameSpace, const QString &name) const;
+
     // A TCP port on 127.0.0.1 nothing listens on now (0 if none could be found).
     static quint16 freeLoopbackPort();
 
@@ -42,6 +50,9 @@ signals:
     void sessionAdded(SkaffoldSession *session);
     void sessionAboutToBeRemoved(SkaffoldSession *session);
     void allStopped();
+    // A session learnt something (run id, deployed resources, phase) or was removed:
+    // mappings from workloads to spec directories may have changed.
+    void deploymentsChanged();
 
 private:
     void sessionFinished();

@@ -2,7 +2,6 @@
 #include "logmodel.h"
 #include "logpanel.h"
 #include "logview.h"
-#include "specviewer.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -144,31 +143,45 @@ private slots:
         QCOMPARE(chosen.last(), QVariantList({"specs", true}));
     }
 
-    void specViewerOpensFrame()
+    void failuresAndFramesAreAnnouncedForTheSpecViewer()
     {
-        QTemporaryDir root;
-        QVERIFY(QDir(root.path()).mkpath("specs"));
-        QFile spec(root.filePath("specs/checkout.spec.js"));
-        QVERIFY(spec.open(QIODevice::WriteOnly));
-        for (int i = 1; i <= 30; ++i)
-            spec.write(QStringLiteral("const line%1 = %1; // spec line\n").arg(i).toUtf8());
-        spec.close();
-        m_panel->setSpecRoot(root.path());
+        QSignalSpy chosen(m_panel.get(), &LogPanel::failureChosen);
+        QSignalSpy activated(m_panel.get(), &LogPanel::frameActivated);
         m_model->appendLines(sample("failing-plain.log"));
         m_panel->jumpToFailure(1); // its frame is /app/specs/checkout.spec.js:19:19
-        SpecViewer *viewer = m_panel->specViewer();
-        QVERIFY(viewer->isVisible());
-        QCOMPARE(viewer->currentFile(), QDir::cleanPath(root.filePath("specs/checkout.spec.js")));
-        QCOMPARE(viewer->currentLine(), 19);
-        QCOMPARE(viewer->textCursor().blockNumber(), 18);
-        QCOMPARE(viewer->syntaxName(), QStringLiteral("JavaScript"));
+        QCOMPARE(chosen.size(), 1);
+        QCOMPARE(chosen.last(), QVariantList({"/app/specs/checkout.spec.js", 19}));
+        QCOMPARE(activated.size(), 0); // choosing is not opening
 
-        // Not found, and an attempt to leave the root: errors, not crashes.
-        QVERIFY(!viewer->openFrame("specs/missing.spec.js", 1).isEmpty());
-        QVERIFY(viewer->resolve("../../etc/passwd").isEmpty());
-        QVERIFY(viewer->resolve("/etc/passwd").isEmpty());
-        m_panel->jumpToFailure(2); // inventory spec is not there
-        QVERIFY(!viewer->isVisible());
+        // Enter on a failure opens its frame.
+        QListView *list = m_panel->findChild<QListView *>("failureList");
+        list->setFocus();
+        QTest::keyClick(list, Qt::Key_Return);
+        QCOMPARE(activated.size(), 1);
+        QCOMPARE(activated.last(), QVariantList({"/app/specs/checkout.spec.js", 19}));
+
+        // A double-click on a stack frame line in the log opens that frame.
+        LogView *view = m_panel->logView();
+        const JestFailure failure = m_panel->failureModel()->failures().at(1);
+        qint64 frameLine = -1;
+        for (qint64 line = failure.firstLogLine; line <= failure.lastLogLine && frameLine < 0; ++line) {
+            if (m_model->index(int(line - m_model->lineNumber(0))).data().toString().contains("checkout.spec.js:19:19"))
+                frameLine = line;
+        }
+        QVERIFY(frameLine >= 0);
+        view->scrollToLineNumber(frameLine);
+        const int row = int(frameLine - view->firstVisibleLineNumber());
+        const int lineHeight = view->fontMetrics().height(); // LogView's row height
+        const QPoint at(40, row * lineHeight + lineHeight / 2);
+        QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, at);
+        QTRY_COMPARE(activated.size(), 2);
+        QCOMPARE(activated.last().at(0).toString(), "/app/specs/checkout.spec.js");
+        QCOMPARE(activated.last().at(1).toInt(), 19);
+
+        // A line without a frame opens nothing.
+        QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, QPoint(40, lineHeight / 2 + (row - 3) * lineHeight));
+        QTest::qWait(50);
+        QCOMPARE(activated.size(), 2);
     }
 
     // With KASSERT_SCREENSHOT=<file.png> the panel is shown with a realistic log and
