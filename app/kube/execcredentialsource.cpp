@@ -13,6 +13,14 @@
 #include <QStandardPaths>
 #include <QTimer>
 
+#if defined(Q_OS_UNIX)
+#include <csignal>
+#include <unistd.h>
+#endif
+#if defined(Q_OS_LINUX)
+#include <sys/prctl.h>
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -58,6 +66,18 @@ bool sameCredential(const Credential &a, const Credential &b)
     return a.bearerToken == b.bearerToken && a.clientCertificate == b.clientCertificate;
 }
 
+// A plugin is often a script whose own children (sleep, curl, vault…) would outlive a
+// kill of the script alone: the plugin leads its own process group and the whole group goes.
+void killPlugin(QProcess *process)
+{
+#if defined(Q_OS_UNIX)
+    const qint64 pid = process->processId();
+    if (pid > 0)
+        ::kill(-pid_t(pid), SIGKILL);
+#endif
+    process->kill();
+}
+
 } // namespace
 
 ExecCredentialSource::ExecCredentialSource(const ExecPluginConfig &config, QObject *parent)
@@ -78,7 +98,7 @@ ExecCredentialSource::~ExecCredentialSource()
         QCoreApplication *app = QCoreApplication::instance();
         m_process->setParent(app && app->thread() == m_process->thread() ? app : nullptr);
         connect(m_process, &QProcess::finished, m_process, &QObject::deleteLater);
-        m_process->kill();
+        killPlugin(m_process);
     }
 }
 
@@ -167,10 +187,25 @@ void ExecCredentialSource::start()
     m_process->setArguments(m_config.exec.args);
     m_process->setProcessEnvironment(environment);
     m_process->setStandardInputFile(QProcess::nullDevice());
+#if defined(Q_OS_UNIX)
+    const pid_t parent = ::getpid();
+    // Runs in the forked child before exec: async-signal-safe calls only. Its own process
+    // group (see killPlugin), and SIGKILL from the kernel if kassert dies without cleaning
+    // up (SIGKILL, a crash): a plugin waiting on a browser login must not linger for ever.
+    // The death signal reaches the plugin itself, not its children.
+    m_process->setChildProcessModifier([parent] {
+        ::setpgid(0, 0);
+#if defined(Q_OS_LINUX)
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) // kassert died between fork and prctl
+            ::_exit(1);
+#endif
+    });
+#endif
     connect(m_process, &QProcess::readyReadStandardOutput, this, [this] {
         appendCapped(m_stdout, m_process->readAllStandardOutput(), kMaxStdout, &m_outputTooLarge);
         if (m_outputTooLarge)
-            m_process->kill();
+            killPlugin(m_process);
     });
     connect(m_process, &QProcess::readyReadStandardError, this,
         [this] { appendCapped(m_stderr, m_process->readAllStandardError(), kMaxStderr, nullptr); });
@@ -190,7 +225,7 @@ void ExecCredentialSource::start()
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, [this] {
         m_timedOut = true;
-        m_process->kill();
+        killPlugin(m_process);
     });
     m_timer->start(m_timeLimit);
     m_process->start(QIODevice::ReadOnly);
