@@ -50,7 +50,8 @@ JestIteration &JestParser::current(qint64 logLine)
 {
     if (m_iterations.isEmpty()) {
         JestIteration first;
-        first.firstLogLine = logLine;
+        // Both ends: a log that starts mid-run (no header) may end on this very line.
+        first.firstLogLine = first.lastLogLine = logLine;
         m_iterations.append(first);
     }
     return m_iterations.last();

@@ -287,6 +287,24 @@ private slots:
         QCOMPARE(parser.iterations().first().failures[0].lastLogLine, 9);
     }
 
+    // Found by fuzz_jest: an iteration begun by a line other than a header (a log cut
+    // before it) had lastLogLine -1 while that line was its last.
+    void iterationWithoutHeaderSpansItsLines_data()
+    {
+        QTest::addColumn<QStringList>("lines");
+        QTest::newRow("failure title") << QStringList{"app starting", "  \u25cf Test suite failed to run"};
+        QTest::newRow("summary") << QStringList{"", "", "Test Suites: 1 failed, 1 total"};
+    }
+
+    void iterationWithoutHeaderSpansItsLines()
+    {
+        QFETCH(QStringList, lines);
+        const JestParser parser = parseAll(lines);
+        QCOMPARE(parser.iterations().size(), 1);
+        QCOMPARE(parser.iterations().first().firstLogLine, lines.size() - 1);
+        QCOMPARE(parser.iterations().first().lastLogLine, lines.size() - 1);
+    }
+
     void revisionMovesOnlyOnChange()
     {
         JestParser parser;
