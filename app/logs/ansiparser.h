@@ -116,6 +116,7 @@ private:
 
     void applySgr(QStringView params);
     void emitChar(StyledText &out, QChar c);
+    void emitPlain(StyledText &out, QStringView text); // characters that are all isPlain
 
     State m_state = State::Text;
     TextStyle m_style;
