@@ -12,6 +12,18 @@ namespace {
 // must not cost a backtracking search. No Jest structure line comes close.
 constexpr qsizetype MaxStructuredLine = 4096;
 
+// The line from its first character that `\s` does not match (ASCII white space, as
+// the expressions here have no Unicode option).
+QStringView afterSpace(QStringView line)
+{
+    qsizetype i = 0;
+    while (i < line.size()
+           && (line[i] == u' ' || line[i] == u'\t' || line[i] == u'\n' || line[i] == u'\v' || line[i] == u'\f'
+               || line[i] == u'\r'))
+        ++i;
+    return line.sliced(i);
+}
+
 int indentation(QStringView line)
 {
     int n = 0;
@@ -60,6 +72,10 @@ JestIteration &JestParser::current(qint64 logLine)
 std::optional<JestFrame> JestParser::parseFrame(QStringView line)
 {
     if (line.size() > MaxStructuredLine)
+        return std::nullopt;
+    // Most lines in a block are not frames: what the expression needs first (`at `
+    // after white space) is checked without it.
+    if (!afterSpace(line).startsWith(u"at "))
         return std::nullopt;
     static const QRegularExpression frameRe(uR"(^\s*at (?:(.*?) \()?([^()]+):(\d+):(\d+)\)?\s*$)"_s);
     const QRegularExpressionMatch m = frameRe.matchView(line);
@@ -171,7 +187,7 @@ bool JestParser::addBlockLine(QStringView text, qint64 logLine)
         return true;
     }
     static const QRegularExpression codeFrameRe(uR"(^\s*(>?)\s*(\d+)?\s*\|)"_s);
-    if (text.size() < MaxStructuredLine && codeFrameRe.matchView(text).hasMatch()) {
+    if (text.size() < MaxStructuredLine && text.contains(u'|') && codeFrameRe.matchView(text).hasMatch()) {
         m_blockInFrames = true;
         return false;
     }
