@@ -3,11 +3,13 @@
 #include "statestyle.h"
 
 #include <QComboBox>
+#include <QCursor>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
 #include <QToolButton>
+#include <QToolTip>
 
 using namespace Qt::StringLiterals;
 
@@ -45,6 +47,15 @@ QPixmap dot(const QColor &color, qreal devicePixelRatio)
     return pixmap;
 }
 
+// "retrying in 4 s" from now to the next retry, rounded up so it never says 0 s early.
+QString retryText(const QDateTime &nextRetry, const QDateTime &now)
+{
+    const qint64 ms = now.msecsTo(nextRetry);
+    if (ms <= 0)
+        return ConnectionBar::tr("retrying now");
+    return ConnectionBar::tr("retrying in %1 s").arg((ms + 999) / 1000);
+}
+
 } // namespace
 
 QString ConnectionBar::allNamespacesLabel()
@@ -58,6 +69,9 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     , m_namespace(new QComboBox(this))
     , m_configure(new QToolButton(this))
 {
+    m_countdown.setSingleShot(true);
+    m_countdown.setTimerType(Qt::PreciseTimer); // lands on the second boundary it aims for
+    connect(&m_countdown, &QTimer::timeout, this, &ConnectionBar::refreshCountdown);
     m_context->setAccessibleName(tr("Kubernetes context"));
     m_context->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_context->setMinimumContentsLength(12);
@@ -147,21 +161,68 @@ void ConnectionBar::setStatus(Light light, const ConnectionStatus &status)
     LightWidgets &widgets = lightOf(light);
     widgets.status = status;
     widgets.dot->setPixmap(dot(healthColor(status.health, palette()), devicePixelRatioF()));
+    showLight(light, QDateTime::currentDateTimeUtc());
+    refreshCountdown();
+}
+
+void ConnectionBar::showLight(Light light, const QDateTime &now)
+{
+    LightWidgets &widgets = lightOf(light);
+    const ConnectionStatus &status = widgets.status;
     const QString name = light == Light::Cluster  ? tr("Cluster")
         : light == Light::Prometheus             ? tr("Prometheus")
                                                   : tr("Alertmanager");
+    // While a retry is scheduled the summary ("retrying in 4 s" when it was made) is
+    // replaced by the live countdown.
+    const bool waiting = status.nextRetry.isValid();
+    const QString summary = waiting ? retryText(status.nextRetry, now) : status.summary;
     QString tip = u"<b>%1</b>"_s.arg(name.toHtmlEscaped());
     if (!status.endpoint.isEmpty())
         tip += u"<br>%1"_s.arg(status.endpoint.toHtmlEscaped());
-    if (!status.summary.isEmpty())
-        tip += u"<br>%1"_s.arg(status.summary.toHtmlEscaped());
-    if (!status.error.isEmpty())
-        tip += u"<br><span style='white-space:pre-wrap'>%1</span>"_s.arg(status.error.toHtmlEscaped());
+    if (!status.error.isEmpty()) {
+        const QString line = waiting ? tr("%1; %2").arg(status.error, summary) : status.error;
+        tip += u"<br><span style='white-space:pre-wrap'>%1</span>"_s.arg(line.toHtmlEscaped());
+        if (!waiting && !summary.isEmpty())
+            tip += u"<br>%1"_s.arg(summary.toHtmlEscaped());
+    } else if (!summary.isEmpty()) {
+        tip += u"<br>%1"_s.arg(summary.toHtmlEscaped());
+    }
+    // An open tooltip follows the countdown; a closed one is read on the next hover.
+    const QString previous = widgets.text->toolTip();
     widgets.text->setToolTip(tip);
     widgets.dot->setToolTip(tip);
-    const QString text = status.summary.isEmpty() ? name : tr("%1: %2").arg(name, status.summary);
+    if (tip != previous && QToolTip::isVisible() && QToolTip::text() == previous) {
+        QWidget *under = widgets.text->underMouse() ? widgets.text : widgets.dot->underMouse() ? widgets.dot : nullptr;
+        if (under)
+            QToolTip::showText(QCursor::pos(), tip, under);
+    }
+    const QString text = summary.isEmpty() ? name : tr("%1: %2").arg(name, summary);
     widgets.text->setText(text);
-    widgets.text->setAccessibleDescription(status.error.isEmpty() ? status.summary : status.error);
+    widgets.text->setAccessibleDescription(status.error.isEmpty() ? summary : status.error);
+}
+
+// Redraws the lights that count down and arms the timer for the next moment one of
+// their texts changes: the nearest whole second before a retry. Idle when none waits.
+void ConnectionBar::refreshCountdown()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    qint64 next = -1;
+    for (int i = 0; i < 3; ++i) {
+        const ConnectionStatus &status = m_lights[i].status;
+        if (!status.nextRetry.isValid())
+            continue;
+        showLight(Light(i), now);
+        const qint64 ms = now.msecsTo(status.nextRetry);
+        if (ms <= 0)
+            continue; // "retrying now" until the next status arrives
+        // The text changes when the remaining time crosses a whole second.
+        const qint64 toBoundary = ms % 1000 == 0 ? 1000 : ms % 1000;
+        next = next < 0 ? toBoundary : std::min(next, toBoundary);
+    }
+    if (next < 0)
+        m_countdown.stop();
+    else
+        m_countdown.start(int(next) + 1); // just past the boundary, so the text has moved
 }
 
 ConnectionStatus ConnectionBar::status(Light light) const
@@ -172,4 +233,9 @@ ConnectionStatus ConnectionBar::status(Light light) const
 QString ConnectionBar::lightText(Light light) const
 {
     return lightOf(light).text->text();
+}
+
+QString ConnectionBar::lightToolTip(Light light) const
+{
+    return lightOf(light).text->toolTip();
 }
