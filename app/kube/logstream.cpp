@@ -16,6 +16,8 @@ namespace {
 constexpr int MaxFingerprints = 10000;
 // "2024-05-01T10:00:00.123456789Z " ahead of the text.
 constexpr qsizetype StampAndSpace = 31;
+// Bytes of a received chunk cut into lines at a time (about 2,500 Jest lines).
+constexpr qsizetype ChunkWindowBytes = 256 * 1024;
 
 int digits(QByteArrayView text, qsizetype from, qsizetype count, bool *ok)
 {
@@ -155,6 +157,7 @@ void LogStream::start()
     if (m_running)
         return;
     m_running = true;
+    ++m_session;
     m_generation.advance();
     m_resumes = 0;
     m_seen = {};
@@ -172,6 +175,7 @@ void LogStream::stop()
     if (!m_running)
         return;
     m_running = false;
+    ++m_session;
     m_generation.advance();
     m_retryTimer.stop();
     if (m_stream)
@@ -218,14 +222,24 @@ void LogStream::request()
 
 void LogStream::onChunk(const QByteArray &chunk)
 {
+    // The log flows again: a later drop is a new trouble and retries within a second,
+    // not after the delay earlier drops grew the backoff to.
+    m_backoff.reset();
     setStatus(ConnectionStatus::Health::Ok, u"streaming"_s);
-    QList<LogLineAssembler::Piece> pieces;
-    m_assembler.append(chunk, &pieces);
-    QList<LogLine> lines;
-    for (const LogLineAssembler::Piece &piece : std::as_const(pieces))
-        processPiece(piece, &lines);
-    if (!lines.isEmpty())
-        emit linesReceived(lines);
+    // A chunk holds whatever arrived while the event loop was busy, up to the whole log:
+    // it is cut into lines a window at a time, each window's lines handed out at once,
+    // so the lines in flight (several times the bytes they came from) stay bounded.
+    const quint64 session = m_session;
+    for (qsizetype at = 0; at < chunk.size() && session == m_session; at += ChunkWindowBytes) {
+        QList<LogLineAssembler::Piece> pieces;
+        m_assembler.append(QByteArrayView(chunk).sliced(at, std::min(ChunkWindowBytes, chunk.size() - at)), &pieces);
+        QList<LogLine> lines;
+        lines.reserve(pieces.size());
+        for (const LogLineAssembler::Piece &piece : std::as_const(pieces))
+            processPiece(piece, &lines);
+        if (!lines.isEmpty())
+            emit linesReceived(lines); // a listener may stop (or restart) the stream
+    }
 }
 
 void LogStream::processPiece(const LogLineAssembler::Piece &piece, QList<LogLine> *out)

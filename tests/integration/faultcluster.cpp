@@ -206,6 +206,7 @@ void FaultWatch::begin(const QString &fault, int maxReadingAgeSeconds)
     m_fault = fault;
     m_maxReadingAge = maxReadingAgeSeconds;
     m_statuses.clear();
+    m_received.clear();
     m_violations.clear();
     m_active = true;
     m_tick.start();
@@ -233,6 +234,16 @@ bool FaultWatch::sawRetryWithError(ClusterSession::Link link) const
     return false;
 }
 
+qint64 FaultWatch::firstRetryDelayMs(ClusterSession::Link link) const
+{
+    const QList<ConnectionStatus> statuses = m_statuses.value(int(link));
+    for (qsizetype i = 0; i < statuses.size(); ++i) {
+        if (statuses.at(i).nextRetry.isValid())
+            return m_received.value(int(link)).at(i).msecsTo(statuses.at(i).nextRetry);
+    }
+    return -1;
+}
+
 void FaultWatch::violate(const QString &what)
 {
     if (m_violations.size() < 50)
@@ -250,6 +261,7 @@ void FaultWatch::onStatus(ClusterSession::Link link, const ConnectionStatus &sta
     if (!m_active)
         return;
     m_statuses[int(link)] << status;
+    m_received[int(link)] << QDateTime::currentDateTimeUtc();
     ++m_checks;
     const bool bad = status.health == ConnectionStatus::Health::Degraded
         || status.health == ConnectionStatus::Health::Failed;

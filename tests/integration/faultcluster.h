@@ -100,6 +100,9 @@ public:
     QList<ConnectionStatus> statuses(ClusterSession::Link link) const;
     // The first status since begin() that said an error and a next retry time, if any.
     bool sawRetryWithError(ClusterSession::Link link) const;
+    // How far ahead the first retry since begin() was scheduled when it was announced
+    // (-1: none was).
+    qint64 firstRetryDelayMs(ClusterSession::Link link) const;
     int checks() const { return m_checks; }
 
 private:
@@ -116,4 +119,5 @@ private:
     QTimer m_tick;
     QStringList m_violations;
     QMap<int, QList<ConnectionStatus>> m_statuses;
+    QMap<int, QList<QDateTime>> m_received; // when each of m_statuses arrived
 };

@@ -80,7 +80,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(suite("steady")->currentRun()->prometheus.error.isEmpty()
                                      && suite("steady")->currentRun()->prometheus.last,
                                  30000);
-        QTRY_VERIFY2_WITH_TIMEOUT(converged(), qPrintable(m_lastDisagreement), 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(converged(), qPrintable(m_lastDisagreement), 45000);
     }
 
     void alertmanagerStoppedThenStarted()
@@ -101,7 +101,7 @@ private slots:
         // Prometheus sends the firing alert again; it reaches the failing suite only.
         QTRY_VERIFY_WITH_TIMEOUT(suite("broken")->isFiring(), 45000);
         QVERIFY(!suite("steady")->isFiring());
-        QTRY_VERIFY2_WITH_TIMEOUT(converged(), qPrintable(m_lastDisagreement), 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(converged(), qPrintable(m_lastDisagreement), 45000);
     }
 };
 
