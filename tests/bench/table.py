@@ -21,6 +21,7 @@ ROWS = [
     ("log ingest, peak RSS", "log_ingest.kassert.rss_mb", "log_ingest.kubectl.rss_mb", "MB", "ratio", 1.0),
     ("watch scale, wall time", "watch.kassert.wall_s", "watch.kubectl.wall_s", "s", "ratio", 0.5),
     ("watch scale, peak RSS", "watch.kassert.rss_mb", "watch.kubectl.rss_mb", "MB", "ratio", 0.5),
+    ("watch scale, CPU time", "watch.kassert.cpu_s", "watch.kubectl.cpu_s", "s", None, None),
     ("watch scale, wall vs kubectl table", "watch.kassert.wall_s", "watch.kubectl_table.wall_s", "s", None, None),
     ("watch scale, RSS vs kubectl table", "watch.kassert.rss_mb", "watch.kubectl_table.rss_mb", "MB", None, None),
     ("start-up to populated tree", "startup.wall_s", None, "s", "max", 0.5),

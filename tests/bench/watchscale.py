@@ -11,6 +11,8 @@ last being the ADDED of a marker pod. Measured from outside, the same way for ea
   wall_s    list_s + events_s
   rss_mb    peak RSS (VmHWM of /proc/PID/status) of the client process alone, read once
             the marker was seen
+  cpu_s     the client's utime + stime (/proc/PID/stat) at that moment: its own work,
+            whatever the server's speed (the Python server bounds the events phase)
 
 Clients: `kassert` = bench/watchscale_client (kubeconfig → KubeClient → Reflector →
 SuiteTracker, the app's own path); `kubectl` = `kubectl get pods -A -w -o json`;
@@ -90,6 +92,7 @@ def run_client(name, build_dir, pods, events, timeout):
             reader.wait_for(seen.feed, timeout)
             events_s = time.monotonic() - committed
             rss_mb = benchlib.proc_status(proc.pid, "VmHWM")
+            cpu_s = benchlib.cpu_seconds(proc.pid)
         finally:
             proc.stdin.close()
             try:
@@ -98,13 +101,14 @@ def run_client(name, build_dir, pods, events, timeout):
                 proc.terminate()
                 proc.wait()
         benchlib.note("%-14s list %7.3f s  events %7.3f s (%d events, server built them in %.2f s)  "
-                      "peak RSS %6.1f MiB  read %.1f MiB of output  load %s"
-                      % (name, list_s, events_s, answer["events"], answer["buildSeconds"], rss_mb,
+                      "peak RSS %6.1f MiB  CPU %.2f s  read %.1f MiB of output  load %s"
+                      % (name, list_s, events_s, answer["events"], answer["buildSeconds"], rss_mb, cpu_s,
                          reader.total / 1048576.0, benchlib.load()))
         benchlib.bench("watch.%s.list_s" % name, list_s, "s")
         benchlib.bench("watch.%s.events_s" % name, events_s, "s")
         benchlib.bench("watch.%s.wall_s" % name, list_s + events_s, "s")
         benchlib.bench("watch.%s.rss_mb" % name, rss_mb, "MB")
+        benchlib.bench("watch.%s.cpu_s" % name, cpu_s, "s")
 
 
 def main():
