@@ -70,8 +70,8 @@ def rows(figures):
             value = a
         else:
             target, value = "-", None
-        if a is None or (theirs and b is None):
-            verdict = "not measured"
+        if a is None or (theirs and not b):
+            verdict = "not measured"   # a kubectl figure of 0 gives no ratio either
         elif kind is None:
             verdict = "(for information)"
         else:
