@@ -470,6 +470,11 @@ QString LogView::saveToFile(const QString &path) const
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return tr("Cannot write %1: %2").arg(path, file.errorString());
+    // A log holds cluster data (pod output, hosts, sometimes secrets a test printed): for
+    // the user alone, also when replacing a file others could read. Set on the temporary
+    // file before anything is written; the rename keeps it.
+    if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+        return tr("Cannot write %1: %2").arg(path, file.errorString());
     if (m_model) {
         for (int row = 0; row < m_model->rowCount(); ++row) {
             const StoredLine line = m_model->line(row);

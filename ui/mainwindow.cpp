@@ -23,8 +23,11 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
+#include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -57,6 +60,25 @@ ConnectionBar::Light lightOf(ClusterSession::Link link)
     return ConnectionBar::Light::Cluster;
 }
 
+// The settings name contexts, hosts and endpoint URLs: they are the user's alone. QSettings
+// rewrites its file through QSaveFile, which keeps an existing file's permissions, so the
+// folder (0700) and the file (0600) only need to exist before the first write.
+void keepSettingsPrivate()
+{
+    const QString path = QSettings().fileName();
+    const QFileInfo info(path);
+    if (!info.isAbsolute())
+        return; // not a file (another platform's native store)
+    if (QDir().mkpath(info.absolutePath()))
+        QFile::setPermissions(info.absolutePath(),
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QFile file(path);
+    if (!file.exists())
+        file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    else
+        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+}
+
 } // namespace
 
 MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
@@ -77,6 +99,7 @@ MainWindow::MainWindow(ClusterSession *session, QWidget *parent)
     , m_spec(new SpecPanel(this))
     , m_specRoots(new SpecRootMap(this))
 {
+    keepSettingsPrivate();
     setObjectName(QStringLiteral("MainWindow"));
     m_commandLinePrometheus = session->prometheusOverride();
     m_commandLineAlertmanager = session->alertmanagerOverride();
