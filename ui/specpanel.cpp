@@ -1,6 +1,7 @@
 #include "specpanel.h"
 
 #include "failurelistmodel.h"
+#include "logmodel.h"
 #include "specviewer.h"
 
 #include <QBoxLayout>
@@ -115,14 +116,18 @@ void SpecPanel::setFailures(FailureListModel *failures)
 {
     if (m_failures)
         disconnect(m_failures, nullptr, this, nullptr);
+    if (m_log)
+        disconnect(m_log, nullptr, this, nullptr);
+    m_log = nullptr;
     m_failures = failures;
     if (!failures)
         return;
-    // A new failure list (another run, another iteration) is a new reason to look.
-    connect(failures, &QAbstractItemModel::modelReset, this, [this] {
-        m_followFailures = true;
-        showFirstFailure();
-    });
+    // Another run's log (the log model starts over) is a new reason to look; a new Jest
+    // iteration of the same run is not: it must not take away a file the user picked.
+    m_log = failures->logModel();
+    if (m_log)
+        connect(m_log, &QAbstractItemModel::modelReset, this, [this] { m_followFailures = true; });
+    connect(failures, &QAbstractItemModel::modelReset, this, &SpecPanel::showFirstFailure);
     connect(failures, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first) {
         if (first == 0)
             showFirstFailure();

@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class FailureListModel;
+class LogModel;
 class QFileSystemModel;
 class QLabel;
 class QPushButton;
@@ -12,7 +13,8 @@ class SpecViewer;
 
 // The Spec tab: the spec directory's files beside the SpecViewer. It follows the shown
 // run's failure list, opening the first failure's file at its line, until the user picks
-// a file of their own; a frame chosen in the log or the failure list opens there too.
+// a file of their own (until another run's log starts); a frame chosen in the log or the
+// failure list opens there too.
 // Knows nothing of suites or Skaffold: the window tells it the directory and where that
 // came from, and answers "Set Spec Directory…" itself.
 class SpecPanel : public QWidget
@@ -53,6 +55,7 @@ private:
     SpecViewer *m_viewer;
     QLabel *m_status;
     QPointer<FailureListModel> m_failures;
+    QPointer<LogModel> m_log;
     QString m_root;
     QString m_subject;
     bool m_followFailures = true;
