@@ -36,6 +36,12 @@ SuitePanel::SuitePanel(SuiteTreeModel *model, QWidget *parent)
     for (int column = SuiteTreeModel::StateColumn; column < SuiteTreeModel::ColumnCount; ++column)
         m_view->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_view->setExpandsOnDoubleClick(true);
+    // When a poll moves suites (failing first), the proxy reorders its rows with
+    // layoutChanged; the tree repainted only rows whose own data changed, so a row could
+    // keep showing the suite that was there before (a "duplicate" until clicked). Lay out
+    // and repaint the whole tree after every reorder, once per turn of the event loop.
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &SuitePanel::scheduleRelayout);
+    connect(m_proxy, &QAbstractItemModel::rowsMoved, this, &SuitePanel::scheduleRelayout);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &SuitePanel::emitSelection);
 
     auto *layout = new QVBoxLayout(this);
@@ -80,6 +86,20 @@ bool SuitePanel::selectNextFailing()
         }
     }
     return false;
+}
+
+void SuitePanel::scheduleRelayout()
+{
+    if (m_relayoutScheduled)
+        return;
+    m_relayoutScheduled = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_relayoutScheduled = false;
+            m_view->doItemsLayout(); // ends with a full viewport update
+        },
+        Qt::QueuedConnection);
 }
 
 void SuitePanel::emitSelection()

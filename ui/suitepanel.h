@@ -32,9 +32,11 @@ signals:
 
 private:
     void emitSelection();
+    void scheduleRelayout();
 
     SuiteTreeModel *m_model;
     SuiteFilterProxyModel *m_proxy;
     QLineEdit *m_filter;
     QTreeView *m_view;
+    bool m_relayoutScheduled = false;
 };

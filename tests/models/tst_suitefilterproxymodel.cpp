@@ -6,9 +6,11 @@
 // a proxy row whose data differs from its source row's.
 #include "../suites/testpods.h"
 #include "suitefilterproxymodel.h"
+#include "suitepanel.h"
 #include "suites/runstate.h"
 #include "suites/suitetracker.h"
 #include "suitetreemodel.h"
+#include "suitetreecheck.h"
 
 #include <QAbstractItemModelTester>
 #include <QPainter>
@@ -38,80 +40,21 @@ QString ref(const PodInfo &pod)
     return pod.nameSpace + '/' + pod.name;
 }
 
-const QList<int> comparedRoles = {Qt::DisplayRole,
-                                  Qt::ToolTipRole,
-                                  SuiteTreeModel::StateRole,
-                                  SuiteTreeModel::StateNameRole,
-                                  SuiteTreeModel::ReasonRole,
-                                  SuiteTreeModel::FailingRole,
-                                  SuiteTreeModel::TestsRole,
-                                  SuiteTreeModel::RunIdRole,
-                                  SuiteTreeModel::PodNameRole,
-                                  SuiteTreeModel::NamespaceRole,
-                                  SuiteTreeModel::SuiteNameRole,
-                                  SuiteTreeModel::AlertStateRole,
-                                  SuiteTreeModel::FlakinessRole,
-                                  SuiteTreeModel::IsRunRole,
-                                  SuiteTreeModel::IsEndedRole,
-                                  SuiteTreeModel::SeverityRole};
-
-// Every difference between a proxy row (and its runs) and the source row it maps to, and
-// every place the proxy's order breaks "most severe first, then by name".
-QStringList differences(const SuiteFilterProxyModel &proxy, const SuiteTreeModel &source)
+// What is on screen: each paint of a row replaces what that row showed before; rows the
+// view does not repaint keep their old pixels, as on a real screen.
+class ScreenDelegate : public QStyledItemDelegate
 {
-    QStringList found;
-    const auto compareRow = [&](const QModelIndex &proxyIndex, const QString &where) {
-        for (int column = 0; column < SuiteTreeModel::ColumnCount; ++column) {
-            const QModelIndex p = proxyIndex.siblingAtColumn(column);
-            const QModelIndex s = proxy.mapToSource(p);
-            if (!s.isValid()) {
-                found << where + " maps to no source row";
-                return;
-            }
-            for (const int role : comparedRoles) {
-                if (p.data(role) != s.data(role)) {
-                    found << QString("%1 column %2 role %3: proxy %4, source %5")
-                                 .arg(where)
-                                 .arg(column)
-                                 .arg(role)
-                                 .arg(p.data(role).toString(), s.data(role).toString());
-                }
-            }
-        }
-    };
-    if (proxy.rowCount() != source.rowCount())
-        found << QString("proxy has %1 suites, source %2").arg(proxy.rowCount()).arg(source.rowCount());
-    for (int row = 0; row < proxy.rowCount(); ++row) {
-        const QModelIndex suite = proxy.index(row, 0);
-        const QString name = suite.data(SuiteTreeModel::SuiteNameRole).toString();
-        compareRow(suite, QString("suite row %1 (%2)").arg(row).arg(name));
-        const QModelIndex sourceSuite = proxy.mapToSource(suite);
-        if (proxy.rowCount(suite) != source.rowCount(sourceSuite))
-            found << QString("suite %1: proxy has %2 runs, source %3")
-                         .arg(name)
-                         .arg(proxy.rowCount(suite))
-                         .arg(source.rowCount(sourceSuite));
-        for (int child = 0; child < proxy.rowCount(suite); ++child) {
-            const QModelIndex run = proxy.index(child, 0, suite);
-            compareRow(run, QString("run %1 of %2").arg(child).arg(name));
-            if (proxy.mapToSource(run).row() != child)
-                found << QString("run %1 of %2 shows source run %3").arg(child).arg(name).arg(proxy.mapToSource(run).row());
-        }
-        if (row > 0) {
-            const QModelIndex above = proxy.index(row - 1, 0);
-            const int severityAbove = above.data(SuiteTreeModel::SeverityRole).toInt();
-            const int severity = suite.data(SuiteTreeModel::SeverityRole).toInt();
-            if (severityAbove < severity)
-                found << QString("suite row %1 (%2, severity %3) is below %4 (severity %5)")
-                             .arg(row)
-                             .arg(name)
-                             .arg(severity)
-                             .arg(above.data(SuiteTreeModel::SuiteNameRole).toString())
-                             .arg(severityAbove);
-        }
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    mutable QMap<int, QString> screen; // row top -> suite name last painted there
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        if (index.column() == SuiteTreeModel::NameColumn)
+            screen.insert(option.rect.top(), index.data(SuiteTreeModel::SuiteNameRole).toString());
+        QStyledItemDelegate::paint(painter, option, index);
     }
-    return found;
-}
+};
 
 // Remembers what each painted row showed, to compare with what the models say is there.
 class RecordingDelegate : public QStyledItemDelegate
@@ -360,6 +303,55 @@ private slots:
             verify(QString("step %1 (%2)").arg(step).arg(what));
             if (QTest::currentTestFailed())
                 return;
+        }
+    }
+
+    // Suites that change their place (a poll turns some failing) must be repainted at their
+    // new rows, also the ones whose own data did not change: no row may keep showing the
+    // suite that was there before.
+    void panelRepaintsRowsThatMoved()
+    {
+        SuitePanel panel(m_model.get());
+        auto *screen = new ScreenDelegate(panel.view());
+        panel.view()->setItemDelegate(screen);
+        panel.resize(500, 600);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        const QStringList names = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot"};
+        QList<PodInfo> pods;
+        for (const QString &name : names) {
+            m_pods.insert(name, newPod(name));
+            pods << m_pods.value(name);
+        }
+        m_tracker->replacePods(pods);
+        QHash<QString, AssertMetrics> snapshot;
+        const auto poll = [&](const QStringList &failing) {
+            m_now = m_now.addSecs(5);
+            for (const QString &name : names)
+                snapshot.insert(ref(m_pods.value(name)), sample(failing.contains(name) ? 1 : 0, 5, m_now.toSecsSinceEpoch(), m_now));
+            m_tracker->applyPrometheusSnapshot(snapshot);
+        };
+        const auto shown = [&] {
+            QStringList rows;
+            const QAbstractItemModel *proxy = panel.view()->model();
+            for (int row = 0; row < proxy->rowCount(); ++row)
+                rows << screen->screen.value(panel.view()->visualRect(proxy->index(row, 0)).top());
+            return rows;
+        };
+        const auto expected = [&] {
+            QStringList rows;
+            const QAbstractItemModel *proxy = panel.view()->model();
+            for (int row = 0; row < proxy->rowCount(); ++row)
+                rows << proxy->index(row, 0).data(SuiteTreeModel::SuiteNameRole).toString();
+            return rows;
+        };
+        poll({});
+        QTRY_COMPARE(shown(), expected());
+        for (const QStringList &failing : {QStringList{"echo"}, QStringList{"echo", "bravo"}, QStringList{"foxtrot"},
+                                           QStringList{}, QStringList{"charlie", "alpha", "delta"}}) {
+            poll(failing);
+            QTest::qWait(100);
+            QTRY_COMPARE(shown(), expected());
         }
     }
 

@@ -1,0 +1,175 @@
+// The suite tree behind its sort proxy, fed by the real demo cluster (test API server with
+// the demo's suites in two namespaces, crash-looping and pending pods, Prometheus and
+// Alertmanager when installed) through a ClusterSession, as `kassert --demo` starts.
+// After every tracker signal each proxy row must show its source row's data, no suite
+// may appear twice, and both models must pass QAbstractItemModelTester.
+#include "../models/suitetreecheck.h"
+#include "session/clustersession.h"
+#include "session/democluster.h"
+#include "suites/suitetracker.h"
+#include "mainwindow.h"
+#include "suitepanel.h"
+
+#include <QStandardPaths>
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTreeView>
+
+using namespace std::chrono_literals;
+
+class TestSuiteTreeDemo : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<DemoCluster> m_demo;
+
+private slots:
+    void initTestCase()
+    {
+        m_demo = std::make_unique<DemoCluster>();
+        QSignalSpy ready(m_demo.get(), &DemoCluster::ready);
+        QSignalSpy failed(m_demo.get(), &DemoCluster::failed);
+        m_demo->start();
+        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failed.isEmpty(), 60000);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(0).toString()));
+    }
+
+    void cleanupTestCase() { m_demo.reset(); }
+
+    void treeStaysTrueThroughTheDemoStartUp()
+    {
+        ClusterSession::Options options;
+        options.kubeconfig = m_demo->kubeconfigPath();
+        options.allNamespaces = true;
+        options.prometheusInterval = 500ms;
+        options.alertmanagerInterval = 500ms;
+        options.scrapeInterval = 300ms;
+        ClusterSession session(options);
+        SuiteTreeModel model(session.tracker());
+        SuiteFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        using Mode = QAbstractItemModelTester::FailureReportingMode;
+        QAbstractItemModelTester sourceTester(&model, Mode::Warning);
+        QAbstractItemModelTester proxyTester(&proxy, Mode::Warning);
+        QTreeView view;
+        view.setModel(&proxy);
+        view.setUniformRowHeights(true);
+        view.resize(500, 700);
+        view.show();
+
+        QStringList problems;
+        int checks = 0;
+        const auto check = [&](const char *signal, const SuiteKey &key) {
+            ++checks;
+            if (!problems.isEmpty())
+                return;
+            QStringList found = differences(proxy, model);
+            QSet<QString> seen;
+            for (int row = 0; row < proxy.rowCount(); ++row) {
+                const QModelIndex suite = proxy.index(row, 0);
+                const QString name = suite.data(SuiteTreeModel::NamespaceRole).toString() + '/'
+                    + suite.data(SuiteTreeModel::SuiteNameRole).toString();
+                if (seen.contains(name))
+                    found << QString("%1 shown twice (row %2)").arg(name).arg(row);
+                seen.insert(name);
+            }
+            if (!found.isEmpty())
+                problems << QString("after %1(%2), check %3:").arg(signal, key.toString()).arg(checks) << found;
+        };
+        // Connected after the model: runs once the model has taken each change.
+        SuiteTracker *tracker = session.tracker();
+        connect(tracker, &SuiteTracker::suiteAdded, this, [&](const SuiteKey &key) { check("suiteAdded", key); });
+        connect(tracker, &SuiteTracker::suiteChanged, this, [&](const SuiteKey &key) { check("suiteChanged", key); });
+        connect(tracker, &SuiteTracker::suiteRemoved, this, [&](const SuiteKey &key) { check("suiteRemoved", key); });
+
+        QSignalSpy settled(&session, &ClusterSession::settled);
+        session.start();
+        QVERIFY(settled.wait(30000));
+        // The demo's first seconds: polls, scrapes, alerts, crash loops.
+        QTest::qWait(3000);
+        view.expandAll();
+        QTest::qWait(1500);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join("\n  ")));
+        // What the view shows, row by row, once the event loop has had its turn.
+        QStringList shown;
+        for (QModelIndex index = view.indexAt(QPoint(5, 5)); index.isValid(); index = view.indexBelow(index))
+            shown << index.data(SuiteTreeModel::IsRunRole).toString() + ' ' + index.data(SuiteTreeModel::NamespaceRole).toString()
+                    + '/' + index.data(SuiteTreeModel::SuiteNameRole).toString() + ' '
+                    + index.data(SuiteTreeModel::PodNameRole).toString();
+        QCOMPARE(QSet<QString>(shown.begin(), shown.end()).size(), shown.size());
+        // The tracker signals one suite at a time after a batch; at rest they agree.
+        QCOMPARE(model.rowCount(), session.tracker()->keys().size());
+        QVERIFY(checks > 20);
+        QVERIFY(model.rowCount() >= 10);
+        qInfo() << checks << "checks," << model.rowCount() << "suites";
+    }
+
+    // The same through the real window, as `kassert --demo` shows it.
+    void windowTreeStaysTrueThroughTheDemoStartUp()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        ClusterSession::Options options;
+        options.kubeconfig = m_demo->kubeconfigPath();
+        options.allNamespaces = true;
+        options.prometheusInterval = 500ms;
+        options.alertmanagerInterval = 500ms;
+        options.scrapeInterval = 300ms;
+        ClusterSession session(options);
+        MainWindow window(&session);
+        window.show();
+        QTreeView *view = window.suitePanel()->view();
+        auto *proxy = qobject_cast<SuiteFilterProxyModel *>(view->model());
+        QVERIFY(proxy);
+        auto *model = qobject_cast<SuiteTreeModel *>(proxy->sourceModel());
+        QVERIFY(model);
+        QStringList problems;
+        int checks = 0;
+        const auto check = [&](const char *signal, const SuiteKey &key) {
+            ++checks;
+            if (!problems.isEmpty())
+                return;
+            QStringList found = differences(*proxy, *model);
+            QSet<QString> seen;
+            for (int row = 0; row < proxy->rowCount(); ++row) {
+                const QModelIndex suite = proxy->index(row, 0);
+                const QString name = suite.data(SuiteTreeModel::NamespaceRole).toString() + '/'
+                    + suite.data(SuiteTreeModel::SuiteNameRole).toString();
+                if (seen.contains(name))
+                    found << QString("%1 shown twice (row %2)").arg(name).arg(row);
+                seen.insert(name);
+            }
+            QSet<SuiteKey> keys;
+            for (int row = 0; row < model->rowCount(); ++row) {
+                const SuiteKey k = model->suiteKeyAt(model->index(row, 0));
+                if (keys.contains(k))
+                    found << QString("source model holds %1 twice").arg(k.toString());
+                keys.insert(k);
+            }
+            if (!found.isEmpty())
+                problems << QString("after %1(%2), check %3:").arg(signal, key.toString()).arg(checks) << found;
+        };
+        SuiteTracker *tracker = session.tracker();
+        connect(tracker, &SuiteTracker::suiteAdded, this, [&](const SuiteKey &key) { check("suiteAdded", key); });
+        connect(tracker, &SuiteTracker::suiteChanged, this, [&](const SuiteKey &key) { check("suiteChanged", key); });
+        connect(tracker, &SuiteTracker::suiteRemoved, this, [&](const SuiteKey &key) { check("suiteRemoved", key); });
+        QSignalSpy settled(&session, &ClusterSession::settled);
+        session.start();
+        QVERIFY(settled.wait(30000));
+        QTest::qWait(2500);
+        window.suitePanel()->selectSuite({"demo", "payments"});
+        QTest::qWait(2000);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join("\n  ")));
+        QStringList shown;
+        for (QModelIndex index = view->indexAt(QPoint(5, 5)); index.isValid(); index = view->indexBelow(index))
+            shown << index.data(SuiteTreeModel::NamespaceRole).toString() + '/'
+                    + index.data(SuiteTreeModel::SuiteNameRole).toString() + ' '
+                    + index.data(SuiteTreeModel::PodNameRole).toString();
+        QVERIFY2(QSet<QString>(shown.begin(), shown.end()).size() == shown.size(), qPrintable(shown.join("\n")));
+        QCOMPARE(model->rowCount(), tracker->keys().size());
+    }
+};
+
+QTEST_MAIN(TestSuiteTreeDemo)
+#include "tst_suitetree_demo.moc"
