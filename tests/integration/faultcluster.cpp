@@ -5,6 +5,8 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
 
 using namespace std::chrono_literals;
 
@@ -296,4 +298,81 @@ void FaultWatch::checkSuites(const QString &when, const std::optional<SuiteKey> 
                         .arg(reading.last->sampledAt.secsTo(now)));
         }
     }
+}
+
+// --- FaultTestBase ---------------------------------------------------------------------
+
+QString FaultTestBase::startAll(bool monitoring, const QString &focused, bool *skip)
+{
+    QString error;
+    *skip = false;
+    if (!m_cluster.start(&error, monitoring)) {
+        *skip = error.contains("not installed");
+        return error;
+    }
+    m_session = m_cluster.makeSession();
+    if (!focused.isEmpty())
+        m_session->setFocusedSuite({FaultCluster::Namespace, focused});
+    m_watch = std::make_unique<FaultWatch>(m_session.get(), m_cluster.server().token());
+    QSignalSpy settled(m_session.get(), &ClusterSession::settled);
+    m_session->start();
+    if (!settled.wait(30000))
+        return "the session did not settle";
+    QDeadlineTimer limit(45000);
+    while (!converged()) {
+        if (limit.hasExpired())
+            return "no agreement with the server: " + m_lastDisagreement;
+        QTest::qWait(100);
+    }
+    return {};
+}
+
+void FaultTestBase::stopAll()
+{
+    m_watch.reset();
+    m_session.reset();
+}
+
+bool FaultTestBase::control(const QString &op, const QJsonObject &args)
+{
+    QString error;
+    m_cluster.control(op, args, &error);
+    if (!error.isEmpty())
+        qWarning() << op << error;
+    return error.isEmpty();
+}
+
+bool FaultTestBase::converged()
+{
+    const QString before = m_lastDisagreement;
+    m_lastDisagreement = m_cluster.disagreement(*m_session);
+    // FAULTS_TRACE=1: when and how the tracker differed from the server, for slow runs.
+    if (qEnvironmentVariableIsSet("FAULTS_TRACE") && m_lastDisagreement != before)
+        qInfo() << QTime::currentTime().toString("hh:mm:ss.zzz") << m_lastDisagreement;
+    return m_lastDisagreement.isEmpty();
+}
+
+const Suite *FaultTestBase::suite(const QString &name) const
+{
+    return m_session->tracker()->suite({FaultCluster::Namespace, name});
+}
+
+RunState FaultTestBase::stateOf(const QString &name) const
+{
+    const Suite *found = suite(name);
+    return found ? found->verdict.state : RunState::Unknown;
+}
+
+QString FaultTestBase::podOf(const QString &name) const
+{
+    const Suite *found = suite(name);
+    return found && found->currentRun() ? found->currentRun()->pod.name : QString();
+}
+
+QString FaultTestBase::endFault()
+{
+    if (!m_watch)
+        return {};
+    m_watch->end();
+    return m_watch->violations().join("\n");
 }

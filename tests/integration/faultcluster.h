@@ -121,3 +121,29 @@ private:
     QMap<int, QList<ConnectionStatus>> m_statuses;
     QMap<int, QList<QDateTime>> m_received; // when each of m_statuses arrived
 };
+
+class Suite;
+
+// What every fault test holds and does: the cluster, one session on it (focused on a
+// suite, as the window would be), the watch, and the checks against the server.
+class FaultTestBase : public QObject
+{
+protected:
+    // Starts the cluster and a session, waits until it settled and agrees with the
+    // server. Returns why not (empty: ready); `skip` says it is a missing binary.
+    QString startAll(bool monitoring, const QString &focused, bool *skip);
+    void stopAll();
+
+    bool control(const QString &op, const QJsonObject &args = {});
+    bool converged();
+    const Suite *suite(const QString &name) const;
+    RunState stateOf(const QString &name) const;
+    QString podOf(const QString &name) const;
+    // Ends the fault's watch; its broken promises, one a line (empty: none).
+    QString endFault();
+
+    FaultCluster m_cluster;
+    std::unique_ptr<ClusterSession> m_session;
+    std::unique_ptr<FaultWatch> m_watch;
+    QString m_lastDisagreement;
+};

@@ -1,7 +1,7 @@
-// Fault matrix, API server: watches dropped, restarts with and without history (410),
-// 5xx and 429 bursts. After each fault the tracker must agree with the server's own state
-// (suites, live pods, run ids, states, metrics); during it no suite may be Passed on
-// missing data, and a light that is not green says what is wrong and when it retries.
+// Fault matrix, API server: watches dropped, restarts with and without history (410).
+// After each fault the tracker must agree with the server's own state (suites, live pods,
+// run ids, states, metrics); during it no suite may be Passed on missing data, and a
+// light that is not green says what is wrong and when it retries.
 #include "faultcluster.h"
 #include "suites/suitetracker.h"
 
@@ -10,77 +10,35 @@
 
 using namespace std::chrono_literals;
 
-class TestFaultsApiServer : public QObject
+class TestFaultsApiServer : public FaultTestBase
 {
     Q_OBJECT
 
-    FaultCluster m_cluster;
-    std::unique_ptr<ClusterSession> m_session;
-    std::unique_ptr<FaultWatch> m_watch;
-
-    QString podOf(const QString &suite)
-    {
-        const Suite *found = m_session->tracker()->suite({FaultCluster::Namespace, suite});
-        return found && found->currentRun() ? found->currentRun()->pod.name : QString();
-    }
-    bool control(const QString &op, const QJsonObject &args = {})
-    {
-        QString error;
-        m_cluster.control(op, args, &error);
-        if (!error.isEmpty())
-            qWarning() << op << error;
-        return error.isEmpty();
-    }
     // Changes the cluster while the session reconnects: steady fails once, then passes.
     bool turnSteady(const QString &scenario)
     {
         return control("set-scenario", {{"namespace", FaultCluster::Namespace}, {"name", "steady"}, {"scenario", scenario}})
             && control("iterate", {{"namespace", FaultCluster::Namespace}, {"pod", podOf("steady")}});
     }
-    bool converged()
-    {
-        const QString before = m_lastDisagreement;
-        m_lastDisagreement = m_cluster.disagreement(*m_session);
-        if (qEnvironmentVariableIsSet("FAULTS_TRACE") && m_lastDisagreement != before)
-            qInfo() << QTime::currentTime().toString("hh:mm:ss.zzz") << m_lastDisagreement;
-        return m_lastDisagreement.isEmpty();
-    }
-    QString m_lastDisagreement;
-    static QString describe(const QList<ConnectionStatus> &statuses)
-    {
-        QStringList lines;
-        for (const ConnectionStatus &s : statuses)
-            lines << QString("%1 | %2 | %3").arg(int(s.health)).arg(s.summary, s.error);
-        return lines.join("\n");
-    }
 
 private slots:
     void initTestCase()
     {
-        QString error;
-        if (!m_cluster.start(&error))
+        bool skip = false;
+        const QString error = startAll(true, "steady", &skip);
+        if (skip)
             QSKIP(qPrintable(error));
-        m_session = m_cluster.makeSession();
-        m_session->setFocusedSuite({FaultCluster::Namespace, "steady"});
-        m_watch = std::make_unique<FaultWatch>(m_session.get(), m_cluster.server().token());
-        QSignalSpy settled(m_session.get(), &ClusterSession::settled);
-        m_session->start();
-        QVERIFY(settled.wait(30000));
-        QTRY_VERIFY2_WITH_TIMEOUT(converged(), qPrintable(m_lastDisagreement), 40000);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         QCOMPARE(m_session->status(ClusterSession::Link::Prometheus).health, ConnectionStatus::Health::Ok);
     }
 
     void cleanup()
     {
-        m_watch->end();
-        QVERIFY2(m_watch->violations().isEmpty(), qPrintable(m_watch->violations().join("\n")));
+        const QString violations = endFault();
+        QVERIFY2(violations.isEmpty(), qPrintable(violations));
     }
 
-    void cleanupTestCase()
-    {
-        m_watch.reset();
-        m_session.reset();
-    }
+    void cleanupTestCase() { stopAll(); }
 
     void watchesDropped()
     {
@@ -119,52 +77,6 @@ private slots:
         QCOMPARE(m_session->tracker()->suite({FaultCluster::Namespace, "latecomer"})->verdict.state, RunState::Failed);
         QVERIFY(control("remove-suite", {{"namespace", FaultCluster::Namespace}, {"name", "latecomer"}}));
         QTRY_VERIFY2_WITH_TIMEOUT(converged(), qPrintable(m_lastDisagreement), 45000);
-    }
-
-    void errorBursts_data()
-    {
-        QTest::addColumn<int>("status");
-        QTest::addColumn<int>("retryAfter");
-        QTest::newRow("503") << 503 << 0;
-        QTest::newRow("500") << 500 << 0;
-        QTest::newRow("429 Retry-After 3") << 429 << 3;
-    }
-
-    void errorBursts()
-    {
-        QFETCH(int, status);
-        QFETCH(int, retryAfter);
-        m_watch->begin(QString("burst %1").arg(status));
-        // Every API request fails for 4 s, and the watch must be made again meanwhile.
-        QVERIFY(control("faults", {{"status", status}, {"seconds", 4}, {"retryAfter", retryAfter}}));
-        QVERIFY(control("drop-streams"));
-        // The cluster light says it: the server's status and when the next try is.
-        const QString code = QString::number(status);
-        auto retrying = [this, &code]() -> std::optional<ConnectionStatus> {
-            for (const ConnectionStatus &seen : m_watch->statuses(ClusterSession::Link::Cluster)) {
-                if (seen.error.contains(code) && seen.nextRetry.isValid())
-                    return seen;
-            }
-            return std::nullopt;
-        };
-        QTRY_VERIFY2_WITH_TIMEOUT(retrying().has_value(), qPrintable(describe(m_watch->statuses(ClusterSession::Link::Cluster))), 15000);
-        QVERIFY2(retrying()->summary.startsWith("retrying in"), qPrintable(retrying()->summary));
-        // The watch had been working: its drop is retried within a second or so, however
-        // many faults came before (the backoff starts over).
-        const qint64 firstDelay = m_watch->firstRetryDelayMs(ClusterSession::Link::Cluster);
-        QVERIFY2(firstDelay >= 0 && firstDelay <= 1300, qPrintable(QString::number(firstDelay)));
-        if (retryAfter > 0) {
-            // The server's Retry-After is honoured: the next try is no sooner.
-            const qint64 wait = QDateTime::currentDateTimeUtc().msecsTo(retrying()->nextRetry);
-            QVERIFY2(wait > (retryAfter - 2) * 1000, qPrintable(QString::number(wait)));
-        }
-        QTRY_COMPARE_WITH_TIMEOUT(m_session->status(ClusterSession::Link::Cluster).health,
-                                  ConnectionStatus::Health::Ok, 40000);
-        QVERIFY(turnSteady("failing"));
-        QVERIFY(turnSteady("passing"));
-        QTRY_VERIFY2_WITH_TIMEOUT(converged(), qPrintable(m_lastDisagreement), 45000);
-        QTRY_COMPARE_WITH_TIMEOUT(m_session->status(ClusterSession::Link::Prometheus).health,
-                                  ConnectionStatus::Health::Ok, 30000);
     }
 };
 

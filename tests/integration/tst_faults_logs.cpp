@@ -18,38 +18,16 @@
 
 using namespace std::chrono_literals;
 
-class TestFaultsLogs : public QObject
+class TestFaultsLogs : public FaultTestBase
 {
     Q_OBJECT
 
-    FaultCluster m_cluster;
-    std::unique_ptr<ClusterSession> m_session;
-    std::unique_ptr<FaultWatch> m_watch;
     std::unique_ptr<LogModel> m_model;
     std::unique_ptr<PodLogFeed> m_feed;
     QNetworkAccessManager m_network;
     QString m_pod;
-    QString m_lastDisagreement;
     int m_appended = 0;
 
-    QString podOf(const QString &suite)
-    {
-        const Suite *found = m_session->tracker()->suite({FaultCluster::Namespace, suite});
-        return found && found->currentRun() ? found->currentRun()->pod.name : QString();
-    }
-    bool converged()
-    {
-        m_lastDisagreement = m_cluster.disagreement(*m_session);
-        return m_lastDisagreement.isEmpty();
-    }
-    bool control(const QString &op, const QJsonObject &args = {})
-    {
-        QString error;
-        m_cluster.control(op, args, &error);
-        if (!error.isEmpty())
-            qWarning() << op << error;
-        return error.isEmpty();
-    }
     bool append(int count, const QString &prefix)
     {
         QJsonArray lines;
@@ -114,15 +92,9 @@ class TestFaultsLogs : public QObject
 private slots:
     void initTestCase()
     {
-        QString error;
-        QVERIFY2(m_cluster.start(&error, false), qPrintable(error));
-        m_session = m_cluster.makeSession();
-        m_session->setFocusedSuite({FaultCluster::Namespace, "steady"});
-        m_watch = std::make_unique<FaultWatch>(m_session.get(), m_cluster.server().token());
-        QSignalSpy settled(m_session.get(), &ClusterSession::settled);
-        m_session->start();
-        QVERIFY(settled.wait(30000));
-        QTRY_VERIFY2_WITH_TIMEOUT(converged(), qPrintable(m_lastDisagreement), 45000);
+        bool skip = false;
+        const QString error = startAll(false, "steady", &skip);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         m_pod = podOf("steady");
         m_model = std::make_unique<LogModel>();
         m_feed = std::make_unique<PodLogFeed>(m_model.get());
@@ -134,16 +106,15 @@ private slots:
 
     void cleanup()
     {
-        m_watch->end();
-        QVERIFY2(m_watch->violations().isEmpty(), qPrintable(m_watch->violations().join("\n")));
+        const QString violations = endFault();
+        QVERIFY2(violations.isEmpty(), qPrintable(violations));
     }
 
     void cleanupTestCase()
     {
         m_feed.reset();
         m_model.reset();
-        m_watch.reset();
-        m_session.reset();
+        stopAll();
     }
 
     void streamsDropped()

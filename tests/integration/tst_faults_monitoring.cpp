@@ -10,21 +10,10 @@
 
 using namespace std::chrono_literals;
 
-class TestFaultsMonitoring : public QObject
+class TestFaultsMonitoring : public FaultTestBase
 {
     Q_OBJECT
 
-    FaultCluster m_cluster;
-    std::unique_ptr<ClusterSession> m_session;
-    std::unique_ptr<FaultWatch> m_watch;
-    QString m_lastDisagreement;
-
-    const Suite *suite(const QString &name) { return m_session->tracker()->suite({FaultCluster::Namespace, name}); }
-    bool converged()
-    {
-        m_lastDisagreement = m_cluster.disagreement(*m_session);
-        return m_lastDisagreement.isEmpty();
-    }
     // Prometheus and Alertmanager come back on their old ports, with their old data.
     void restartProcess(TestServerProcess &process)
     {
@@ -35,15 +24,11 @@ class TestFaultsMonitoring : public QObject
 private slots:
     void initTestCase()
     {
-        QString error;
-        if (!m_cluster.start(&error))
+        bool skip = false;
+        const QString error = startAll(true, QString(), &skip);
+        if (skip)
             QSKIP(qPrintable(error));
-        m_session = m_cluster.makeSession();
-        m_watch = std::make_unique<FaultWatch>(m_session.get(), m_cluster.server().token());
-        QSignalSpy settled(m_session.get(), &ClusterSession::settled);
-        m_session->start();
-        QVERIFY(settled.wait(30000));
-        QTRY_VERIFY2_WITH_TIMEOUT(converged(), qPrintable(m_lastDisagreement), 40000);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         // The failing suite's alert goes Prometheus -> Alertmanager -> session.
         QTRY_VERIFY_WITH_TIMEOUT(suite("broken")->isFiring(), 45000);
         QVERIFY(!suite("steady")->isFiring());
@@ -51,15 +36,11 @@ private slots:
 
     void cleanup()
     {
-        m_watch->end();
-        QVERIFY2(m_watch->violations().isEmpty(), qPrintable(m_watch->violations().join("\n")));
+        const QString violations = endFault();
+        QVERIFY2(violations.isEmpty(), qPrintable(violations));
     }
 
-    void cleanupTestCase()
-    {
-        m_watch.reset();
-        m_session.reset();
-    }
+    void cleanupTestCase() { stopAll(); }
 
     void prometheusStoppedThenStarted()
     {

@@ -1,70 +1,33 @@
-// Fault matrix, outages long enough that data really goes missing: the API server down
-// for 15 s (every request refused before TLS), and its pod proxy failing for 15 s while
-// Prometheus itself still answers (its scrapes of the pods fail). In both, a suite that
-// was Passed must stop being Passed once its data is older than a few scrape intervals,
-// and everything converges to the server's truth afterwards.
+// Fault matrix, the API server down for 15 s (every connection refused before TLS), long
+// enough that data really goes missing: a suite that was Passed must stop being Passed
+// once its data is older than a few scrape intervals, the lights say why and when they
+// retry, and everything agrees with the server's truth afterwards.
 #include "faultcluster.h"
 #include "suites/suitetracker.h"
 
-#include <QSignalSpy>
 #include <QTest>
 
-using namespace std::chrono_literals;
-
-class TestFaultsOutage : public QObject
+class TestFaultsOutage : public FaultTestBase
 {
     Q_OBJECT
-
-    FaultCluster m_cluster;
-    std::unique_ptr<ClusterSession> m_session;
-    std::unique_ptr<FaultWatch> m_watch;
-    QString m_lastDisagreement;
-
-    RunState stateOf(const QString &suite)
-    {
-        const Suite *found = m_session->tracker()->suite({FaultCluster::Namespace, suite});
-        return found ? found->verdict.state : RunState::Unknown;
-    }
-    bool converged()
-    {
-        m_lastDisagreement = m_cluster.disagreement(*m_session);
-        return m_lastDisagreement.isEmpty();
-    }
-    bool control(const QString &op, const QJsonObject &args = {})
-    {
-        QString error;
-        m_cluster.control(op, args, &error);
-        if (!error.isEmpty())
-            qWarning() << op << error;
-        return error.isEmpty();
-    }
 
 private slots:
     void initTestCase()
     {
-        QString error;
-        if (!m_cluster.start(&error))
+        bool skip = false;
+        const QString error = startAll(true, "steady", &skip);
+        if (skip)
             QSKIP(qPrintable(error));
-        m_session = m_cluster.makeSession();
-        m_session->setFocusedSuite({FaultCluster::Namespace, "steady"});
-        m_watch = std::make_unique<FaultWatch>(m_session.get(), m_cluster.server().token());
-        QSignalSpy settled(m_session.get(), &ClusterSession::settled);
-        m_session->start();
-        QVERIFY(settled.wait(30000));
-        QTRY_VERIFY2_WITH_TIMEOUT(converged(), qPrintable(m_lastDisagreement), 40000);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 
     void cleanup()
     {
-        m_watch->end();
-        QVERIFY2(m_watch->violations().isEmpty(), qPrintable(m_watch->violations().join("\n")));
+        const QString violations = endFault();
+        QVERIFY2(violations.isEmpty(), qPrintable(violations));
     }
 
-    void cleanupTestCase()
-    {
-        m_watch.reset();
-        m_session.reset();
-    }
+    void cleanupTestCase() { stopAll(); }
 
     void apiServerDown()
     {
@@ -83,22 +46,6 @@ private slots:
         QTRY_VERIFY2_WITH_TIMEOUT(converged(), qPrintable(m_lastDisagreement), 45000);
         QTRY_COMPARE_WITH_TIMEOUT(m_session->status(ClusterSession::Link::Cluster).health,
                                   ConnectionStatus::Health::Ok, 30000);
-    }
-
-    void podProxyFailing()
-    {
-        QTRY_COMPARE_WITH_TIMEOUT(stateOf("steady"), RunState::Passed, 20000);
-        m_watch->begin("pod proxy 503 for 15 s", 10);
-        // Prometheus answers, but its scrapes through the pod proxy fail, as do ours.
-        QVERIFY(control("faults", {{"status", 503},
-                                   {"seconds", 15},
-                                   {"paths", QJsonArray{"/api/v1/namespaces/faults/pods/"}}}));
-        QDeadlineTimer down(14000);
-        QTRY_VERIFY_WITH_TIMEOUT(stateOf("steady") != RunState::Passed, 12000);
-        QVERIFY2(!down.hasExpired(), "the checks took longer than the outage");
-        const Suite *steady = m_session->tracker()->suite({FaultCluster::Namespace, "steady"});
-        QVERIFY2(!steady->currentRun()->effectiveMetrics().error.isEmpty(), qPrintable(steady->verdict.reason));
-        QTRY_VERIFY2_WITH_TIMEOUT(converged(), qPrintable(m_lastDisagreement), 45000);
     }
 };
 
