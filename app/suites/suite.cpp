@@ -1,5 +1,7 @@
 #include "suite.h"
 
+#include <cstdlib>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -17,8 +19,18 @@ MetricsReading Run::effectiveMetrics() const
 {
     const bool prometheusUsable = usable(prometheus);
     const bool directUsable = usable(direct);
-    if (prometheusUsable && directUsable)
+    if (prometheusUsable && directUsable) {
+        // Within one pod test_suites_run_total only grows. Prometheus stamps a sample
+        // with its scrape's start, so a direct scrape a moment earlier can already hold a
+        // later pass: when the two are close in time the larger counter is the newer
+        // reading, otherwise a state would flip back to the previous pass.
+        const std::optional<double> &directTotal = direct.last->testSuitesRunTotal;
+        const std::optional<double> &prometheusTotal = prometheus.last->testSuitesRunTotal;
+        const qint64 apart = std::abs(direct.last->sampledAt.msecsTo(prometheus.last->sampledAt));
+        if (directTotal && prometheusTotal && *directTotal != *prometheusTotal && apart < 5000)
+            return *directTotal > *prometheusTotal ? direct : prometheus;
         return direct.last->sampledAt >= prometheus.last->sampledAt ? direct : prometheus;
+    }
     if (directUsable)
         return direct;
     if (prometheusUsable)

@@ -116,6 +116,17 @@ std::unique_ptr<ClusterSession> FaultCluster::makeSession(const QString &kubecon
     return std::make_unique<ClusterSession>(options);
 }
 
+namespace {
+
+QString describeReading(const MetricsReading &reading)
+{
+    if (!reading.last)
+        return "none";
+    return QString("%1@%2").arg(reading.last->testSuitesRunTotal.value_or(-1)).arg(reading.last->sampledAt.toString("hh:mm:ss.zzz"));
+}
+
+} // namespace
+
 QString FaultCluster::disagreement(const ClusterSession &session, QString *serverError)
 {
     QString error;
@@ -172,12 +183,14 @@ QString FaultCluster::disagreement(const ClusterSession &session, QString *serve
             const double suitesRun = metrics.value("test_suites_run_total").toDouble(-1);
             if (!reading.last || reading.last->assertionsFailed != failed
                 || reading.last->testSuitesRunTotal != suitesRun)
-                problems << QString("%1: metrics %2/%3, server %4/%5")
+                problems << QString("%1: metrics %2/%3, server %4/%5 (Prometheus %6 %7, direct %8 %9)")
                                 .arg(it.key())
                                 .arg(reading.last ? reading.last->assertionsFailed.value_or(-2) : -3)
                                 .arg(reading.last ? reading.last->testSuitesRunTotal.value_or(-2) : -3)
                                 .arg(failed)
-                                .arg(suitesRun);
+                                .arg(suitesRun)
+                                .arg(describeReading(run->prometheus), run->prometheus.error.left(60),
+                                     describeReading(run->direct), run->direct.error.left(60));
         }
     }
     for (const SuiteKey &key : tracker.keys()) {
