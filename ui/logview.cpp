@@ -35,8 +35,16 @@ LogView::LogView(QWidget *parent)
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
         if (!m_adjusting)
             setFollowingInternal(value >= verticalScrollBar()->maximum());
-        viewport()->update();
+        // Moved by the reader: at once. Moved by the view following new lines: with the
+        // next frame, so a flood of appends does not repaint once per batch.
+        if (m_adjusting)
+            repaintSoon();
+        else
+            viewport()->update();
     });
+    m_tailRepaint.setSingleShot(true);
+    m_tailRepaint.setInterval(TailRepaintMs);
+    connect(&m_tailRepaint, &QTimer::timeout, viewport(), qOverload<>(&QWidget::update));
     connect(horizontalScrollBar(), &QScrollBar::valueChanged, viewport(), qOverload<>(&QWidget::update));
     updateMetrics();
 }
@@ -240,7 +248,13 @@ void LogView::onRowsInserted(const QModelIndex &parent, int first, int last)
             emit newLinesWhilePausedChanged(m_newLines);
         }
     }
-    viewport()->update();
+    repaintSoon();
+}
+
+void LogView::repaintSoon()
+{
+    if (!m_tailRepaint.isActive())
+        m_tailRepaint.start();
 }
 
 void LogView::onRowsAboutToBeRemoved()

@@ -2,6 +2,7 @@
 
 #include <QAbstractScrollArea>
 #include <QPointer>
+#include <QTimer>
 
 class LogModel;
 class LogSearch;
@@ -88,6 +89,7 @@ private:
     };
 
     void onRowsInserted(const QModelIndex &parent, int first, int last);
+    void repaintSoon(); // viewport update within TailRepaintMs, once however often asked
     void onRowsAboutToBeRemoved();
     void onRowsRemoved();
     void onModelReset();
@@ -113,6 +115,9 @@ private:
     bool m_filter = false;
     bool m_following = true;
     bool m_adjusting = false; // scroll bar moved by the view itself, not the reader
+    // Repaints for appended lines wait for the next frame (about 60 per second at most).
+    static constexpr int TailRepaintMs = 16;
+    QTimer m_tailRepaint;
     int m_newLines = 0;
     int m_currentMatch = -1;
     int m_lineHeight = 1;
