@@ -7,6 +7,7 @@
 
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -16,6 +17,7 @@ SuitePanel::SuitePanel(SuiteTreeModel *model, QWidget *parent)
     , m_proxy(new SuiteFilterProxyModel(this))
     , m_filter(new QLineEdit(this))
     , m_view(new QTreeView(this))
+    , m_fitColumns(new QTimer(this))
 {
     m_proxy->setSourceModel(model);
 
@@ -33,8 +35,21 @@ SuitePanel::SuitePanel(SuiteTreeModel *model, QWidget *parent)
     m_view->setAlternatingRowColors(false);
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(SuiteTreeModel::NameColumn, QHeaderView::Stretch);
+    // Sized to their contents now and then, not on every update: ResizeToContents made the
+    // header measure every row on each dataChanged, most of the window's idle CPU
+    // (tests/bench/README.md: 8 % against 2.2 %).
     for (int column = SuiteTreeModel::StateColumn; column < SuiteTreeModel::ColumnCount; ++column)
-        m_view->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+        m_view->header()->setSectionResizeMode(column, QHeaderView::Interactive);
+    m_fitColumns->setSingleShot(true);
+    m_fitColumns->setInterval(1500);
+    connect(m_fitColumns, &QTimer::timeout, this, &SuitePanel::fitColumns);
+    const auto fitSoon = [this] {
+        if (!m_fitColumns->isActive())
+            m_fitColumns->start();
+    };
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, fitSoon);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, fitSoon);
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, fitSoon);
     m_view->setExpandsOnDoubleClick(true);
     // When a poll moves suites (failing first), the proxy reorders its rows with
     // layoutChanged; the tree repainted only rows whose own data changed, so a row could
@@ -86,6 +101,12 @@ bool SuitePanel::selectNextFailing()
         }
     }
     return false;
+}
+
+void SuitePanel::fitColumns()
+{
+    for (int column = SuiteTreeModel::StateColumn; column < SuiteTreeModel::ColumnCount; ++column)
+        m_view->resizeColumnToContents(column);
 }
 
 void SuitePanel::scheduleRelayout()

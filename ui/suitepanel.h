@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class QLineEdit;
+class QTimer;
 class QTreeView;
 class SuiteFilterProxyModel;
 class SuiteTreeModel;
@@ -33,10 +34,12 @@ signals:
 private:
     void emitSelection();
     void scheduleRelayout();
+    void fitColumns();
 
     SuiteTreeModel *m_model;
     SuiteFilterProxyModel *m_proxy;
     QLineEdit *m_filter;
     QTreeView *m_view;
+    QTimer *m_fitColumns;
     bool m_relayoutScheduled = false;
 };
