@@ -1,5 +1,7 @@
 #include "kubeclient.h"
 
+#include "jsonlistsplitter.h"
+
 // The typed calls of KubeClient (pods, services, proxies) and their parsing; the
 // transport (credentials, TLS, errors, streaming) is in kubeclient.cpp.
 
@@ -16,26 +18,61 @@ QString podsPath(const QString &nameSpace)
     return nameSpace.isEmpty() ? u"api/v1/pods"_s : u"api/v1/namespaces/%1/pods"_s.arg(nameSpace);
 }
 
-// The items of a List answer, or an error message when the body is not one.
-std::optional<QJsonArray> listItems(const QByteArray &body, QJsonObject *root, QString *error)
+// A List answer is split into its items without a DOM of the whole (JsonListSplitter);
+// each item is parsed on its own and its DOM dropped once the caller has its value.
+class ListBody
 {
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        *error = u"not a JSON object: %1"_s.arg(parseError.errorString());
-        return std::nullopt;
+public:
+    // False and a message when the body is not a List.
+    bool split(const QByteArray &body, QString *error)
+    {
+        m_parts = JsonListSplitter::split(body, error);
+        return m_parts.has_value();
     }
-    *root = document.object();
-    const QJsonValue items = root->value("items"_L1);
-    // Go writes an empty list as null.
-    if (items.isNull() || items.isUndefined())
-        return QJsonArray();
-    if (!items.isArray()) {
-        *error = u"items: expected an array"_s;
-        return std::nullopt;
+
+    qsizetype size() const { return m_parts->items.size(); }
+
+    // metadata.resourceVersion, or an empty string when the list has none.
+    std::optional<QString> resourceVersion(QString *error) const
+    {
+        const QByteArrayView metadata = m_parts->metadata;
+        if (!metadata.startsWith('{'))
+            return QString();
+        const std::optional<QJsonObject> object = parseObject(metadata, u"metadata"_s, error);
+        if (!object)
+            return std::nullopt;
+        return object->value("resourceVersion"_L1).toString();
     }
-    return items.toArray();
-}
+
+    // Item i as an object; any other JSON value gives an empty object (as
+    // QJsonValue::toObject did), so the item's parser says what is missing.
+    std::optional<QJsonObject> item(qsizetype i, QString *error) const
+    {
+        const QByteArrayView text = m_parts->items.at(i);
+        if (!text.startsWith('{'))
+            return QJsonObject();
+        return parseObject(text, u"items[%1]"_s.arg(i), error);
+    }
+
+private:
+    std::optional<JsonListParts> m_parts;
+
+    // The splitter has checked the whole body already; QJsonDocument can still refuse
+    // what it reads more strictly (it is the final word on an item).
+    static std::optional<QJsonObject> parseObject(QByteArrayView text, const QString &what, QString *error)
+    {
+        QJsonParseError parseError;
+        // fromRawData: no copy; the view points into the reply's body, alive meanwhile.
+        const QJsonDocument document
+            = QJsonDocument::fromJson(QByteArray::fromRawData(text.data(), text.size()), &parseError);
+        if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+            *error = u"not a JSON object: %1: %2 at byte %3 of it"_s.arg(what, parseError.errorString())
+                         .arg(parseError.offset);
+            return std::nullopt;
+        }
+        return document.object();
+    }
+};
 
 } // namespace
 
@@ -57,24 +94,33 @@ void KubeClient::listPods(const QString &nameSpace, const QString &labelSelector
             done(list);
             return;
         }
-        // Synchronous: a few thousand pods parse in well under a second.
-        QJsonObject root;
+        // Synchronous: a few thousand pods parse in well under a second. Item by item, so
+        // the peak is the body and the pods, not a DOM of the whole list besides.
+        ListBody body;
         QString error;
-        const std::optional<QJsonArray> items = listItems(result.body, &root, &error);
-        if (!items) {
+        std::optional<QString> resourceVersion;
+        if (body.split(result.body, &error))
+            resourceVersion = body.resourceVersion(&error);
+        if (!resourceVersion) {
             list.error = HttpError::protocol(describe(), u"pod list: "_s + error, result.status);
             done(list);
             return;
         }
-        list.resourceVersion = root.value("metadata"_L1).toObject().value("resourceVersion"_L1).toString();
-        list.pods.reserve(items->size());
-        for (qsizetype i = 0; i < items->size(); ++i) {
-            const QJsonObject item = items->at(i).toObject();
-            const PodParseResult parsed = parsePod(item);
+        list.resourceVersion = *resourceVersion;
+        list.pods.reserve(body.size());
+        for (qsizetype i = 0; i < body.size(); ++i) {
+            const std::optional<QJsonObject> item = body.item(i, &error);
+            if (!item) {
+                list = PodListResult();
+                list.error = HttpError::protocol(describe(), u"pod list: "_s + error, result.status);
+                done(list);
+                return;
+            }
+            const PodParseResult parsed = parsePod(*item);
             if (parsed.pod) {
                 list.pods.append(*parsed.pod);
             } else {
-                const QJsonObject metadata = item.value("metadata"_L1).toObject();
+                const QJsonObject metadata = item->value("metadata"_L1).toObject();
                 list.skipped.append(
                     u"items[%1] %2/%3: %4"_s.arg(i).arg(metadata.value("namespace"_L1).toString(),
                         metadata.value("name"_L1).toString(), parsed.error));
@@ -137,17 +183,23 @@ void KubeClient::listServices(const QString &nameSpace, const QString &labelSele
             done(list);
             return;
         }
-        QJsonObject root;
+        ListBody body;
         QString error;
-        const std::optional<QJsonArray> items = listItems(result.body, &root, &error);
-        if (!items) {
+        if (!body.split(result.body, &error)) {
             list.error = HttpError::protocol(describe(), u"service list: "_s + error, result.status);
             done(list);
             return;
         }
-        for (qsizetype i = 0; i < items->size(); ++i) {
+        for (qsizetype i = 0; i < body.size(); ++i) {
+            const std::optional<QJsonObject> item = body.item(i, &error);
+            if (!item) {
+                list = ServiceListResult();
+                list.error = HttpError::protocol(describe(), u"service list: "_s + error, result.status);
+                done(list);
+                return;
+            }
             QString itemError;
-            const std::optional<ServiceInfo> service = parseService(items->at(i).toObject(), &itemError);
+            const std::optional<ServiceInfo> service = parseService(*item, &itemError);
             if (service)
                 list.services.append(*service);
             else

@@ -92,8 +92,7 @@ void TestJsonListSplitter::realList()
     QCOMPARE(parts->items.size(), 4);
     QCOMPARE(parseValue(parts->metadata).toObject().value("resourceVersion").toString(), "48213");
     const QJsonObject first = parseValue(parts->items.first()).toObject();
-    QCOMPARE(first.value("metadata").toObject().value("name").toString(),
-        "checkout-specs-7d9f8b6c5d-x2k9p");
+    QCOMPARE(first.value("metadata").toObject().value("name").toString(), "checkout-specs-7d9f8b6c5d-x2k9p");
     // The ranges point into the body given: no copies.
     QVERIFY(parts->items.first().data() > body.constData());
     QVERIFY(parts->items.last().data() + parts->items.last().size() < body.constData() + body.size());
@@ -102,23 +101,34 @@ void TestJsonListSplitter::realList()
 void TestJsonListSplitter::sameAsDom_data()
 {
     QTest::addColumn<QByteArray>("body");
-    QTest::newRow("compact") << QByteArray(R"({"kind":"PodList","metadata":{"resourceVersion":"1"},"items":[{"a":1},{"b":[2,3]}]})");
-    QTest::newRow("metadata after items") << QByteArray(R"({"items":[{"a":1}],"kind":"List","metadata":{"resourceVersion":"9"}})");
-    QTest::newRow("whitespace everywhere") << QByteArray(" \r\n\t{ \"items\" :\n[ {\"a\" : 1 } ,\t{ } ]\r\n, \"metadata\" : { } }\n\n");
+    QTest::newRow("compact") << QByteArray(
+        R"({"kind":"PodList","metadata":{"resourceVersion":"1"},"items":[{"a":1},{"b":[2,3]}]})");
+    QTest::newRow("metadata after items")
+        << QByteArray(R"({"items":[{"a":1}],"kind":"List","metadata":{"resourceVersion":"9"}})");
+    QTest::newRow("whitespace everywhere")
+        << QByteArray(" \r\n\t{ \"items\" :\n[ {\"a\" : 1 } ,\t{ } ]\r\n, \"metadata\" : { } }\n\n");
     QTest::newRow("empty items") << QByteArray(R"({"metadata":{},"items":[]})");
     QTest::newRow("empty items with space") << QByteArray(R"({"items":[  ]})");
     QTest::newRow("null items") << QByteArray(R"({"metadata":{"resourceVersion":"3"},"items":null})");
     QTest::newRow("no items") << QByteArray(R"({"kind":"PodList"})");
     QTest::newRow("empty object") << QByteArray("{}");
-    QTest::newRow("brackets in strings") << QByteArray("{\"items\":[{\"a\":\"]}],{[\\\"x\"},{\"b\":\"}\"}],\"metadata\":{\"c\":\"]\"}}");
-    QTest::newRow("escaped quotes and backslashes") << QByteArray("{\"items\":[{\"a\":\"\\\\\\\"],\\\\\"},{\"b\":\"\\\\\"}]}");
-    QTest::newRow("unicode") << QByteArray("{\"items\":[{\"name\":\"caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x90\xb3\",\"e\":\"\\u00e9\\ud83d\\udc33\"}]}");
-    QTest::newRow("keys that look like items") << QByteArray(R"({"x":{"items":[1,2,3]},"items ":[9],"Items":[8],"items":[{"real":true}]})");
-    QTest::newRow("escaped key") << QByteArray("{\"\\u0069tems\":[{\"a\":1},{\"a\":2}],\"met\\u0061data\":{\"resourceVersion\":\"5\"}}");
-    QTest::newRow("items twice: the last counts") << QByteArray(R"({"items":[{"a":1},{"a":2}],"items":[{"b":3}]})");
+    QTest::newRow("brackets in strings")
+        << QByteArray("{\"items\":[{\"a\":\"]}],{[\\\"x\"},{\"b\":\"}\"}],\"metadata\":{\"c\":\"]\"}}");
+    QTest::newRow("escaped quotes and backslashes")
+        << QByteArray("{\"items\":[{\"a\":\"\\\\\\\"],\\\\\"},{\"b\":\"\\\\\"}]}");
+    QTest::newRow("unicode") << QByteArray("{\"items\":[{\"name\":\"caf\xc3\xa9 \xe2\x9c\x93 "
+                                           "\xf0\x9f\x90\xb3\",\"e\":\"\\u00e9\\ud83d\\udc33\"}]}");
+    QTest::newRow("keys that look like items")
+        << QByteArray(R"({"x":{"items":[1,2,3]},"items ":[9],"Items":[8],"items":[{"real":true}]})");
+    QTest::newRow("escaped key") << QByteArray(
+        "{\"\\u0069tems\":[{\"a\":1},{\"a\":2}],\"met\\u0061data\":{\"resourceVersion\":\"5\"}}");
+    QTest::newRow("items twice: the last counts")
+        << QByteArray(R"({"items":[{"a":1},{"a":2}],"items":[{"b":3}]})");
     QTest::newRow("items then null") << QByteArray(R"({"items":[{"a":1}],"items":null})");
-    QTest::newRow("non-object items") << QByteArray(R"({"items":[1,-2.5e+3,"s",true,false,null,[1,[2]],{}]})");
-    QTest::newRow("numbers") << QByteArray(R"({"n":[0,-0,1.5,1e9,1E-9,-12.25e+2,1.,.5,-.5e1,0e1],"items":[]})");
+    QTest::newRow("non-object items")
+        << QByteArray(R"({"items":[1,-2.5e+3,"s",true,false,null,[1,[2]],{}]})");
+    QTest::newRow("numbers") << QByteArray(
+        R"({"n":[0,-0,1.5,1e9,1E-9,-12.25e+2,1.,.5,-.5e1,0e1],"items":[]})");
     QTest::newRow("metadata not an object") << QByteArray(R"({"metadata":"v1","items":[]})");
     QTest::newRow("byte order mark") << QByteArray("\xef\xbb\xbf{\"items\":[{}]}");
     QTest::newRow("control character in a string") << QByteArray("{\"items\":[{\"a\":\"tab\there\"}]}");
@@ -140,39 +150,67 @@ void TestJsonListSplitter::malformed_data()
     QTest::addColumn<QString>("message");
     QTest::newRow("empty") << QByteArray() << "not a JSON object: unexpected end of the body at byte 0";
     QTest::newRow("blank") << QByteArray(" \n") << "not a JSON object: unexpected end of the body at byte 2";
-    QTest::newRow("html") << QByteArray("<html>oops</html>") << "not a JSON object: the top level is not an object at byte 0";
-    QTest::newRow("array root") << QByteArray("[]") << "not a JSON object: the top level is not an object at byte 0";
-    QTest::newRow("string root") << QByteArray(R"("items")") << "not a JSON object: the top level is not an object at byte 0";
-    QTest::newRow("nul bytes") << QByteArray("\0\0\0{", 4) << "not a JSON object: the top level is not an object at byte 0";
-    QTest::newRow("nul after") << QByteArray("{}\0", 3) << "not a JSON object: garbage after the document at byte 2";
-    QTest::newRow("garbage after") << QByteArray(R"({"items":[]} {})") << "not a JSON object: garbage after the document at byte 13";
-    QTest::newRow("unterminated string") << QByteArray(R"({"items":[{"a":"b}]})") << "not a JSON object: unterminated string at byte 15";
-    QTest::newRow("unterminated key") << QByteArray(R"({"items)") << "not a JSON object: unterminated string at byte 1";
-    QTest::newRow("escape at the end") << QByteArray("{\"a\":\"\\") << "not a JSON object: unterminated string at byte 5";
-    QTest::newRow("short \\u") << QByteArray("{\"a\":\"\\u12\"}") << "not a JSON object: invalid \\u escape in a string at byte 6";
-    QTest::newRow("bad UTF-8") << QByteArray("{\"items\":[{\"a\":\"\xc0\x80\"}]}") << "not a JSON object: invalid UTF-8 in a string at byte 16";
-    QTest::newRow("UTF-8 surrogate") << QByteArray("{\"k\":\"\xed\xa0\x80\"}") << "not a JSON object: invalid UTF-8 in a string at byte 6";
-    QTest::newRow("UTF-8 above U+10FFFF") << QByteArray("{\"k\":\"\xf4\x90\x80\x80\"}") << "not a JSON object: invalid UTF-8 in a string at byte 6";
-    QTest::newRow("UTF-8 cut") << QByteArray("{\"k\":\"\xe2\x9c") << "not a JSON object: unterminated string at byte 6";
-    QTest::newRow("missing colon") << QByteArray(R"({"items" []})") << "not a JSON object: expected ':' after a key at byte 9";
-    QTest::newRow("key not a string") << QByteArray(R"({items:[]})") << "not a JSON object: expected a string key at byte 1";
-    QTest::newRow("trailing comma in items") << QByteArray(R"({"items":[{},]})") << "not a JSON object: illegal value at byte 13";
-    QTest::newRow("trailing comma in object") << QByteArray(R"({"items":[],})") << "not a JSON object: expected a string key at byte 12";
-    QTest::newRow("missing comma in items") << QByteArray(R"({"items":[{} {}]})") << "not a JSON object: expected ',' or ']' in an array at byte 13";
-    QTest::newRow("missing comma in object") << QByteArray(R"({"a":1 "b":2})") << "not a JSON object: expected ',' or '}' in an object at byte 7";
-    QTest::newRow("bad literal") << QByteArray(R"({"items":[tru]})") << "not a JSON object: illegal value at byte 10";
-    QTest::newRow("bad number") << QByteArray(R"({"items":[-]})") << "not a JSON object: illegal number at byte 10";
-    QTest::newRow("leading zero") << QByteArray(R"({"items":[01]})") << "not a JSON object: expected ',' or ']' in an array at byte 11";
-    QTest::newRow("only a dot") << QByteArray(R"({"items":[-.e1]})") << "not a JSON object: illegal number at byte 10";
-    QTest::newRow("bad exponent") << QByteArray(R"({"items":[1e+]})") << "not a JSON object: illegal number at byte 10";
-    QTest::newRow("inner object broken") << QByteArray(R"({"items":[{"a":{"b" 1}}]})") << "not a JSON object: expected ':' after a key at byte 20";
+    QTest::newRow("html") << QByteArray("<html>oops</html>")
+                          << "not a JSON object: the top level is not an object at byte 0";
+    QTest::newRow("array root") << QByteArray("[]")
+                                << "not a JSON object: the top level is not an object at byte 0";
+    QTest::newRow("string root") << QByteArray(R"("items")")
+                                 << "not a JSON object: the top level is not an object at byte 0";
+    QTest::newRow("nul bytes") << QByteArray("\0\0\0{", 4)
+                               << "not a JSON object: the top level is not an object at byte 0";
+    QTest::newRow("nul after") << QByteArray("{}\0", 3)
+                               << "not a JSON object: garbage after the document at byte 2";
+    QTest::newRow("garbage after") << QByteArray(R"({"items":[]} {})")
+                                   << "not a JSON object: garbage after the document at byte 13";
+    QTest::newRow("unterminated string")
+        << QByteArray(R"({"items":[{"a":"b}]})") << "not a JSON object: unterminated string at byte 15";
+    QTest::newRow("unterminated key")
+        << QByteArray(R"({"items)") << "not a JSON object: unterminated string at byte 1";
+    QTest::newRow("escape at the end")
+        << QByteArray("{\"a\":\"\\") << "not a JSON object: unterminated string at byte 5";
+    QTest::newRow("short \\u") << QByteArray("{\"a\":\"\\u12\"}")
+                               << "not a JSON object: invalid \\u escape in a string at byte 6";
+    QTest::newRow("bad UTF-8") << QByteArray("{\"items\":[{\"a\":\"\xc0\x80\"}]}")
+                               << "not a JSON object: invalid UTF-8 in a string at byte 16";
+    QTest::newRow("UTF-8 surrogate") << QByteArray("{\"k\":\"\xed\xa0\x80\"}")
+                                     << "not a JSON object: invalid UTF-8 in a string at byte 6";
+    QTest::newRow("UTF-8 above U+10FFFF") << QByteArray("{\"k\":\"\xf4\x90\x80\x80\"}")
+                                          << "not a JSON object: invalid UTF-8 in a string at byte 6";
+    QTest::newRow("UTF-8 cut") << QByteArray("{\"k\":\"\xe2\x9c")
+                               << "not a JSON object: unterminated string at byte 6";
+    QTest::newRow("missing colon") << QByteArray(R"({"items" []})")
+                                   << "not a JSON object: expected ':' after a key at byte 9";
+    QTest::newRow("key not a string")
+        << QByteArray(R"({items:[]})") << "not a JSON object: expected a string key at byte 1";
+    QTest::newRow("trailing comma in items")
+        << QByteArray(R"({"items":[{},]})") << "not a JSON object: illegal value at byte 13";
+    QTest::newRow("trailing comma in object")
+        << QByteArray(R"({"items":[],})") << "not a JSON object: expected a string key at byte 12";
+    QTest::newRow("missing comma in items") << QByteArray(
+        R"({"items":[{} {}]})") << "not a JSON object: expected ',' or ']' in an array at byte 13";
+    QTest::newRow("missing comma in object")
+        << QByteArray(R"({"a":1 "b":2})") << "not a JSON object: expected ',' or '}' in an object at byte 7";
+    QTest::newRow("bad literal") << QByteArray(R"({"items":[tru]})")
+                                 << "not a JSON object: illegal value at byte 10";
+    QTest::newRow("bad number") << QByteArray(R"({"items":[-]})")
+                                << "not a JSON object: illegal number at byte 10";
+    QTest::newRow("leading zero") << QByteArray(R"({"items":[01]})")
+                                  << "not a JSON object: expected ',' or ']' in an array at byte 11";
+    QTest::newRow("only a dot") << QByteArray(R"({"items":[-.e1]})")
+                                << "not a JSON object: illegal number at byte 10";
+    QTest::newRow("bad exponent") << QByteArray(R"({"items":[1e+]})")
+                                  << "not a JSON object: illegal number at byte 10";
+    QTest::newRow("inner object broken") << QByteArray(R"({"items":[{"a":{"b" 1}}]})")
+                                         << "not a JSON object: expected ':' after a key at byte 20";
     QTest::newRow("items an object") << QByteArray(R"({"items":{"a":1}})") << "items: expected an array";
     QTest::newRow("items a string") << QByteArray(R"({"items":"[]"})") << "items: expected an array";
     QTest::newRow("items a number") << QByteArray(R"({"items":0})") << "items: expected an array";
     QTest::newRow("items false") << QByteArray(R"({"items":false})") << "items: expected an array";
-    QTest::newRow("array, then not") << QByteArray(R"({"items":[],"items":{}})") << "items: expected an array";
+    QTest::newRow("array, then not") << QByteArray(R"({"items":[],"items":{}})")
+                                     << "items: expected an array";
     // A broken body is reported as broken even when items has the wrong type.
-    QTest::newRow("wrong type and broken") << QByteArray(R"({"items":{},"x":})") << "not a JSON object: illegal value at byte 16";
+    QTest::newRow("wrong type and broken")
+        << QByteArray(R"({"items":{},"x":})") << "not a JSON object: illegal value at byte 16";
 }
 
 void TestJsonListSplitter::malformed()
@@ -188,10 +226,10 @@ void TestJsonListSplitter::malformed()
 
 void TestJsonListSplitter::truncatedAtEveryByte()
 {
-    const QByteArray body
-        = "{\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[{\"metadata\":{\"name\":\"a\\\"]}\"},\"n\":[1,2.5,true,null]},{\"s\":\"caf"
-          "\xc3\xa9"
-          "\\u00e9\"}]}";
+    const QByteArray body = "{\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[{\"metadata\":{\"name\":"
+                            "\"a\\\"]}\"},\"n\":[1,2.5,true,null]},{\"s\":\"caf"
+                            "\xc3\xa9"
+                            "\\u00e9\"}]}";
     QVERIFY(qtAccepts(body));
     compareWithDom(body);
     for (qsizetype n = 0; n < body.size(); ++n) {
@@ -222,8 +260,8 @@ void TestJsonListSplitter::mutationsAgreeWithQt()
                     || QJsonDocument::fromJson(mutated).object().value("items").isNull()
                     || !QJsonDocument::fromJson(mutated).object().contains("items"));
             QVERIFY2(parts.has_value() == qtItemsAreArray,
-                qPrintable(QString::fromLatin1(mutated.toHex()) + u' ' + QString::fromUtf8(mutated) + u' '
-                    + error));
+                qPrintable(
+                    QString::fromLatin1(mutated.toHex()) + u' ' + QString::fromUtf8(mutated) + u' ' + error));
             if (parts) {
                 ++accepted;
                 compareWithDom(mutated);
@@ -245,7 +283,8 @@ void TestJsonListSplitter::huge()
         if (i)
             body += ',';
         body += R"({"metadata":{"name":"pod-)" + QByteArray::number(i)
-            + "\",\"namespace\":\"ns\",\"labels\":{\"a\":\"]}\\\"{[\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"ports\":[]}]}}";
+            + "\",\"namespace\":\"ns\",\"labels\":{\"a\":\"]}\\\"{[\"}},\"spec\":{\"containers\":[{\"name\":"
+              "\"c\",\"ports\":[]}]}}";
     }
     body += R"(],"metadata":{"resourceVersion":"100000"}})";
     QString error;
@@ -271,9 +310,9 @@ void TestJsonListSplitter::hostileDepth_data()
     };
     QTest::newRow("510 arrays in items") << nested(510, '[', ']') << true;
     QTest::newRow("511 arrays in items") << nested(511, '[', ']') << false;
-    QTest::newRow("deep objects") << QByteArray(R"({"items":[)") + QByteArray(600 * 1, ' ').replace(' ', "{\"a\":")
-            + "1" + QByteArray(600, '}') + "]}"
-                                  << false;
+    QTest::newRow("deep objects") << QByteArray(R"({"items":[)")
+            + QByteArray(600 * 1, ' ').replace(' ', "{\"a\":") + "1" + QByteArray(600, '}')
+            + "]}" << false;
     QTest::newRow("a million [ in items") << QByteArray(R"({"items":[)") + QByteArray(1000000, '[') << false;
     QTest::newRow("a million [ elsewhere") << QByteArray(R"({"x":)") + QByteArray(1000000, '[') << false;
     QTest::newRow("a million [ at the top") << QByteArray(1000000, '[') << false;
