@@ -73,7 +73,12 @@ void PodLogFeed::restart()
     const QString what = tr("%1 in %2/%3").arg(m_container, m_nameSpace, m_pod);
     connect(m_stream, &LogStream::statusChanged, this, [this, what](const ConnectionStatus &status) {
         const bool failing = !status.error.isEmpty();
-        emit statusChanged(failing ? status.error : tr("%1: %2").arg(what, status.summary), failing);
+        if (!failing)
+            emit statusChanged(tr("%1: %2").arg(what, status.summary), false);
+        else if (status.nextRetry.isValid()) // the summary says when: "retrying in 4 s"
+            emit statusChanged(tr("%1; %2").arg(status.error, status.summary), true);
+        else
+            emit statusChanged(status.error, true);
     });
     connect(m_stream, &LogStream::finished, this, [this, what](const HttpError &error) {
         if (error.isError())
