@@ -106,6 +106,43 @@ private slots:
         QCOMPARE(tracker().suite({"shop", "checkout"})->currentRun()->iterations.size(), 1);
     }
 
+    void seriesGoneFromPrometheusIsNeverGreen()
+    {
+        const PodInfo pod = TestPods::running("shop", "checkout");
+        tracker().replacePods({pod});
+        tracker().applyPrometheusSnapshot({{ref(pod), sample(0, 8, 3, m_now)}});
+        QCOMPARE(stateOf("shop", "checkout"), RunState::Passed);
+        // Prometheus answers, but no longer has the pod's series (its scrapes fail): the
+        // last pass is not confirmed any more.
+        m_now = m_now.addSecs(5);
+        tracker().applyPrometheusSnapshot({});
+        QCOMPARE(stateOf("shop", "checkout"), RunState::Unknown);
+        QCOMPARE(tracker().suite({"shop", "checkout"})->verdict.reason,
+                 "metrics unreachable: Prometheus has no current sample for this pod");
+        // The series coming back makes it green again.
+        tracker().applyPrometheusSnapshot({{ref(pod), sample(0, 8, 3, m_now)}});
+        QCOMPARE(stateOf("shop", "checkout"), RunState::Passed);
+    }
+
+    void largerRunCounterWinsBetweenCloseReadings()
+    {
+        const PodInfo pod = TestPods::running("shop", "checkout");
+        tracker().replacePods({pod});
+        // A direct scrape already holds the 10th pass; Prometheus' sample, stamped with its
+        // scrape's start 50 ms later, still carries the 6th: the direct one is newer.
+        tracker().applyDirectMetrics("shop", pod.name, sample(2, 8, 10, m_now));
+        tracker().applyPrometheusSnapshot({{ref(pod), sample(0, 8, 6, m_now.addMSecs(50))}});
+        const Run *run = tracker().suite({"shop", "checkout"})->currentRun();
+        QCOMPARE(run->effectiveMetrics().last->testSuitesRunTotal.value_or(-1), 10.0);
+        QCOMPARE(stateOf("shop", "checkout"), RunState::Failed);
+        // Readings far apart in time: the later one wins, whatever its counter.
+        m_now = m_now.addSecs(30);
+        tracker().applyPrometheusSnapshot({{ref(pod), sample(0, 8, 12, m_now)}});
+        run = tracker().suite({"shop", "checkout"})->currentRun();
+        QCOMPARE(run->effectiveMetrics().last->testSuitesRunTotal.value_or(-1), 12.0);
+        QCOMPARE(stateOf("shop", "checkout"), RunState::Passed);
+    }
+
     void prometheusDownIsNeverGreen()
     {
         const PodInfo pod = TestPods::running("shop", "checkout");
