@@ -128,6 +128,17 @@ def watch():
                                         "status": {"containerStatuses": {"a": 1}}}}).encode() + b"\n")
 
 
+def podlist():
+    copy("fuzz_listsplitter", DATA / "kube" / "podlist.json")
+    pods = [json.loads((DATA / "pods" / name).read_text()) for name in POD_FILES]
+    put("fuzz_listsplitter", "compact.json", json.dumps(
+        {"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "7"}, "items": pods},
+        separators=(",", ":")))
+    put("fuzz_listsplitter", "null-items.json", '{"kind":"PodList","metadata":{"resourceVersion":"1"},"items":null}')
+    put("fuzz_listsplitter", "odd-items.json",
+        '{"items":[1,"x",[],{"metadata":{"name":"a\\"b]}"}},null],"metadata":{}}')
+
+
 def exposition():
     copy("fuzz_exposition", *sorted((DATA / "monitoring").glob("runtime-*.txt")))
     put("fuzz_exposition", "labels-escapes.txt", r'''# HELP http_requests_total The total number of HTTP requests.\nSecond line \\ here
@@ -209,7 +220,7 @@ if __name__ == "__main__":
     for path in OUT.rglob("*"):
         if path.is_file() and not path.name.startswith("regression-"):
             path.unlink()
-    for make in (kubeconfig, watch, exposition, prometheus, alertmanager, logs, skaffold):
+    for make in (kubeconfig, watch, podlist, exposition, prometheus, alertmanager, logs, skaffold):
         make()
     total = sum(path.stat().st_size for path in OUT.rglob("*") if path.is_file())
     print(f"{sum(1 for _ in OUT.rglob('*') if _.is_file())} files, {total} bytes in {OUT}")
