@@ -210,12 +210,8 @@ void KubeClient::sendWith(const std::shared_ptr<Call> &call, const Credential &c
         reply = m_network->put(networkRequest, call->request.body);
     else
         reply = m_network->sendCustomRequest(networkRequest, verb, call->request.body);
-    if (call->streaming) {
+    if (call->streaming)
         call->stream->m_reply = reply;
-        // Watches and log follows read no further ahead of us than 1 MiB, so a fast server
-        // is held back by TCP instead of Qt buffering the whole stream in memory.
-        reply->setReadBufferSize(1024 * 1024);
-    }
 
     connect(reply, &QNetworkReply::sslErrors, reply, [call](const QList<QSslError> &errors) {
         for (const QSslError &error : errors)
