@@ -54,6 +54,7 @@ private slots:
     void malformed();
     void truncatedAtEveryByte();
     void mutationsAgreeWithQt();
+    void numbersAtTheEdgesAgreeWithQt();
     void huge();
     void hostileDepth_data();
     void hostileDepth();
@@ -142,6 +143,23 @@ void TestJsonListSplitter::sameAsDom()
 {
     QFETCH(QByteArray, body);
     compareWithDom(body);
+}
+
+// A number a double cannot hold makes QJsonDocument refuse the whole document: the
+// splitter must refuse it as well (found by fuzz_listsplitter: -1.5e3089090).
+void TestJsonListSplitter::numbersAtTheEdgesAgreeWithQt()
+{
+    const QList<QByteArray> numbers { "1.7976931348623157e308", "-1.5e308", "4.9e-324", "1e-400",
+        "-1e-400", "1.8e308", "-1.5e3089090", "1e99999999999999999999" };
+    for (const QByteArray &number : numbers) {
+        const QByteArray body = R"({"items":[{"containerPort":)" + number + "}]}";
+        QString error;
+        const bool accepted = JsonListSplitter::split(body, &error).has_value();
+        QJsonParseError qtError;
+        QJsonDocument::fromJson(body, &qtError);
+        QVERIFY2(accepted == (qtError.error == QJsonParseError::NoError),
+                 qPrintable(number + ": splitter " + (accepted ? "accepts" : "refuses: " + error)));
+    }
 }
 
 void TestJsonListSplitter::malformed_data()
