@@ -157,7 +157,6 @@ void LogStream::start()
     if (m_running)
         return;
     m_running = true;
-    ++m_session;
     m_generation.advance();
     m_resumes = 0;
     m_seen = {};
@@ -175,7 +174,6 @@ void LogStream::stop()
     if (!m_running)
         return;
     m_running = false;
-    ++m_session;
     m_generation.advance();
     m_retryTimer.stop();
     if (m_stream)
@@ -229,8 +227,8 @@ void LogStream::onChunk(const QByteArray &chunk)
     // A chunk holds whatever arrived while the event loop was busy, up to the whole log:
     // it is cut into lines a window at a time, each window's lines handed out at once,
     // so the lines in flight (several times the bytes they came from) stay bounded.
-    const quint64 session = m_session;
-    for (qsizetype at = 0; at < chunk.size() && session == m_session; at += ChunkWindowBytes) {
+    const int generation = m_generation.current();
+    for (qsizetype at = 0; at < chunk.size() && m_generation.isCurrent(generation); at += ChunkWindowBytes) {
         QList<LogLineAssembler::Piece> pieces;
         m_assembler.append(QByteArrayView(chunk).sliced(at, std::min(ChunkWindowBytes, chunk.size() - at)), &pieces);
         QList<LogLine> lines;

@@ -132,7 +132,6 @@ private:
     LogStreamOptions m_options;
     bool m_running = false;
     StreamGeneration m_generation;
-    quint64 m_session = 0; // bumped by start() and stop(): a chunk being handed out stops
     int m_resumes = 0;
     QPointer<KubeStream> m_stream;
     qsizetype m_maxLineBytes = 1024 * 1024;

@@ -14,6 +14,10 @@ public:
     // Abandons whatever is in flight: its handlers fall silent.
     void advance() { ++m_current; }
 
+    // The generation now, for work that checks isCurrent() between its own steps.
+    int current() const { return m_current; }
+    bool isCurrent(int generation) const { return generation == m_current; }
+
     // Wraps `action` so that it runs only if no newer generation has begun by then.
     template <typename Action>
     auto guard(Action action) const
