@@ -4,6 +4,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
 
 using namespace Qt::StringLiterals;
 
@@ -57,8 +58,12 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     const QCommandLineOption jsonOption(u"json"_s, tr("status: print one JSON object."));
     const QCommandLineOption watchOption(u"watch"_s, tr("status: keep printing as suites change."));
     const QCommandLineOption demoOption(u"demo"_s, tr("Start a local demo cluster with simulated suites and show it."));
+    const QCommandLineOption skaffoldDevOption(
+        u"skaffold-dev"_s, tr("Open this spec directory and start skaffold dev for it once connected."), u"dir"_s);
+    const QCommandLineOption skaffoldRunOption(
+        u"skaffold-run"_s, tr("Open this spec directory and start skaffold run for it once connected."), u"dir"_s);
     parser.addOptions({kubeconfigOption, contextOption, namespaceOption, allNamespacesOption, prometheusOption,
-                       alertmanagerOption, jsonOption, watchOption, demoOption});
+                       alertmanagerOption, jsonOption, watchOption, demoOption, skaffoldDevOption, skaffoldRunOption});
     parser.addPositionalArgument(u"command"_s, tr("status or rerun (optional)."), u"[command]"_s);
 
     if (!parser.parse(arguments))
@@ -107,6 +112,21 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         return usageError(tr("--demo opens the dashboard; it takes no command."));
     if (options.demo && (!options.kubeconfig.isEmpty() || !options.context.isEmpty()))
         return usageError(tr("--demo brings its own cluster; drop --kubeconfig and --context."));
+    if (parser.isSet(skaffoldDevOption) && parser.isSet(skaffoldRunOption))
+        return usageError(tr("--skaffold-dev and --skaffold-run exclude each other."));
+    if (parser.isSet(skaffoldDevOption) || parser.isSet(skaffoldRunOption)) {
+        options.skaffoldRun = parser.isSet(skaffoldRunOption);
+        const QString dir = parser.value(options.skaffoldRun ? skaffoldRunOption : skaffoldDevOption);
+        if (options.command != CommandLineOptions::Command::Gui)
+            return usageError(tr("--skaffold-dev and --skaffold-run open the dashboard; they take no command."));
+        // The demo cluster is simulated: nothing could be deployed into it.
+        if (options.demo)
+            return usageError(tr("--skaffold-dev and --skaffold-run deploy into a real cluster, not --demo."));
+        if (dir.isEmpty())
+            return usageError(tr("--skaffold-dev and --skaffold-run need a spec directory."));
+        // Absolute now: the directory is named relative to where the user typed it.
+        options.skaffoldSpecDir = QFileInfo(dir).absoluteFilePath();
+    }
     for (const auto &[option, target] : {std::pair{&prometheusOption, &options.prometheusUrl},
                                          std::pair{&alertmanagerOption, &options.alertmanagerUrl}}) {
         if (!parser.isSet(*option))

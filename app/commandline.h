@@ -23,6 +23,8 @@ struct CommandLineOptions
     bool watch = false;     // status --watch
     QString rerunTarget;    // rerun NAMESPACE/SUITE
     bool demo = false;      // --demo: start and show the local demo cluster
+    QString skaffoldSpecDir; // --skaffold-dev/--skaffold-run DIR (absolute): started once connected
+    bool skaffoldRun = false; // --skaffold-run rather than --skaffold-dev
 };
 
 // The outcome of parsing: options to run with, or text to print and an exit code

@@ -161,6 +161,14 @@ private:
                          [panel, kubeconfig](const QString &context, const QString &nameSpace) {
                              panel->setClusterTarget(context, nameSpace, kubeconfig);
                          });
+        if (!m_options.skaffoldSpecDir.isEmpty()) {
+            // --skaffold-dev/--skaffold-run: shown at once, started when the target is known
+            // (the connection above sets it first), and only the first time.
+            panel->openSpecDirectory(m_options.skaffoldSpecDir);
+            const SkaffoldMode mode = m_options.skaffoldRun ? SkaffoldMode::Run : SkaffoldMode::Dev;
+            QObject::connect(m_session.get(), &ClusterSession::contextChanged, panel,
+                             [panel, mode] { panel->start(mode); }, Qt::SingleShotConnection);
+        }
         m_window->show();
         m_session->start();
     }

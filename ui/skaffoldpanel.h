@@ -43,6 +43,9 @@ public:
         const QString &kubeContext, const QString &nameSpace, const QString &kubeconfig = {});
 
     void openSpecDirectory(const QString &dir);
+    // Starts a session for the open spec directory into the cluster target, as the Dev
+    // and Run buttons do; does nothing when the spec cannot run (its errors are shown).
+    void start(SkaffoldMode mode);
     const SpecDirectory &specDirectory() const { return m_spec; }
     SkaffoldSession *currentSession() const { return m_current; }
 
@@ -63,7 +66,6 @@ private:
     void fillRecent();
     void showSpec();
     void updateButtons();
-    void start(SkaffoldMode mode);
     void selectSession(SkaffoldSession *session);
     void showSession();
     void appendOutput(SkaffoldSession *session, const QStringList &lines);

@@ -1,5 +1,6 @@
 #include "commandline.h"
 
+#include <QDir>
 #include <QTest>
 
 using Command = CommandLineOptions::Command;
@@ -59,6 +60,21 @@ private slots:
         QVERIFY2(urls.options, qPrintable(urls.output));
         QCOMPARE(urls.options->prometheusUrl, QUrl("http://127.0.0.1:9090"));
         QCOMPARE(urls.options->alertmanagerUrl.host(), "am.example");
+
+        CommandLineResult dev = parseCommandLine({"kassert", "--skaffold-dev", "/specs/smoke"});
+        QVERIFY2(dev.options, qPrintable(dev.output));
+        QCOMPARE(dev.options->command, Command::Gui);
+        QCOMPARE(dev.options->skaffoldSpecDir, "/specs/smoke");
+        QVERIFY(!dev.options->skaffoldRun);
+
+        // Relative to the directory kassert was started in.
+        CommandLineResult run = parseCommandLine({"kassert", "--skaffold-run=specs/smoke"});
+        QVERIFY2(run.options, qPrintable(run.output));
+        QCOMPARE(run.options->skaffoldSpecDir, QDir::current().absoluteFilePath("specs/smoke"));
+        QVERIFY(run.options->skaffoldRun);
+
+        CommandLineResult none = parseCommandLine({"kassert"});
+        QVERIFY(none.options->skaffoldSpecDir.isEmpty());
     }
 
     void usageErrors_data()
@@ -78,6 +94,12 @@ private slots:
         QTest::newRow("demo with status") << QStringList{"status", "--demo"} << "--demo opens the dashboard";
         QTest::newRow("demo with context") << QStringList{"--demo", "--context", "x"} << "--demo brings its own cluster";
         QTest::newRow("prometheus not a url") << QStringList{"--prometheus-url", "prom:9090"} << "--prometheus-url needs";
+        QTest::newRow("skaffold dev and run") << QStringList{"--skaffold-dev", "a", "--skaffold-run", "b"}
+                                              << "--skaffold-dev and --skaffold-run exclude each other";
+        QTest::newRow("skaffold with status") << QStringList{"status", "--skaffold-dev", "a"} << "take no command";
+        QTest::newRow("skaffold with demo") << QStringList{"--demo", "--skaffold-run", "a"} << "not --demo";
+        QTest::newRow("skaffold empty dir") << QStringList{"--skaffold-dev="} << "need a spec directory";
+        QTest::newRow("skaffold without dir") << QStringList{"--skaffold-dev"} << "skaffold-dev";
         QTest::newRow("alertmanager ftp") << QStringList{"--alertmanager-url", "ftp://x/"} << "--alertmanager-url needs";
     }
 

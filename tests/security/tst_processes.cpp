@@ -1,12 +1,14 @@
-// No process kassert starts outlives it. The real kassert executable (offscreen) connects
-// through a slow exec credential plugin; then it is asked to quit (SIGTERM, SIGINT,
-// SIGHUP) or killed (SIGKILL). Every process carrying this test's marker in its
-// environment (the plugin, and the plugin's own child) must be gone afterwards.
-//
-// Skaffold sessions are not covered here: the executable has no command-line way to start
-// one; tests/skaffold/tst_noorphans covers them with a runner doing what kassert does.
+// No process kassert starts outlives it. The real kassert executable (offscreen) is asked
+// to quit (SIGTERM, SIGINT, SIGHUP) or killed (SIGKILL) while it
+// - connects through a slow exec credential plugin (the plugin and the plugin's own
+//   child must be gone afterwards), or
+// - runs `skaffold dev` for a spec directory (--skaffold-dev, with the stand-in skaffold
+//   of tests/fixtures first on PATH), which must be gone too.
+// Every process carrying this test's marker in its environment is counted.
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -35,8 +37,12 @@ bool isZombie(const QString &pid)
     return close > 0 && close + 2 < fields.size() && fields.at(close + 2) == 'Z';
 }
 
-// Live processes whose environment holds `marker` (inherited by every descendant).
-QList<qint64> processesCarrying(const QByteArray &marker)
+const QString StandInSkaffold = QStringLiteral(KASSERT_TESTS_DIR "/fixtures/skaffold/skaffold");
+const QString ValidSpec = QStringLiteral(KASSERT_TESTS_DIR "/data/skaffold/valid");
+
+// Live processes whose environment holds `marker` (inherited by every descendant), but
+// `except` (kassert itself, when the marker is in its own environment).
+QList<qint64> processesCarrying(const QByteArray &marker, qint64 except = 0)
 {
     QList<qint64> pids;
     const QStringList entries = QDir("/proc").entryList(QDir::Dirs | QDir::NoDotAndDotDot);
@@ -49,7 +55,7 @@ QList<qint64> processesCarrying(const QByteArray &marker)
         if (!environ.open(QIODevice::ReadOnly))
             continue;
         const QList<QByteArray> variables = environ.readAll().split('\0');
-        if (variables.contains(marker) && !isZombie(entry))
+        if (pid != except && variables.contains(marker) && !isZombie(entry))
             pids << pid;
     }
     return pids;
@@ -115,11 +121,32 @@ class TestProcesses : public QObject
         return path;
     }
 
-    // Starts kassert on the slow plugin and waits until the plugin (and its child) run.
-    void startApp(const QString &mode, int expectedProcesses)
+    // A token kubeconfig for a server that is not there: the session only has to know its
+    // context for skaffold to be started.
+    QString writeStaticKubeconfig()
     {
-        const QString kubeconfig = writeKubeconfig(mode);
-        QVERIFY(!kubeconfig.isEmpty());
+        const QByteArray yaml = "apiVersion: v1\n"
+                                "kind: Config\n"
+                                "clusters:\n"
+                                "- name: c\n"
+                                "  cluster: {server: 'https://127.0.0.1:9'}\n"
+                                "contexts:\n"
+                                "- name: static\n"
+                                "  context: {cluster: c, user: u, namespace: specs}\n"
+                                "current-context: static\n"
+                                "users:\n"
+                                "- name: u\n"
+                                "  user: {token: not-a-secret}\n";
+        const QString path = m_tmp.filePath("static-kubeconfig");
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(yaml) != yaml.size())
+            return {};
+        return path;
+    }
+
+    // Starts kassert and waits until `expectedProcesses` carry the marker (kassert aside).
+    void startApp(const QStringList &arguments, const QProcessEnvironment &extra, int expectedProcesses)
+    {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("QT_QPA_PLATFORM", "offscreen");
         // Settings and caches of this run stay in the temporary directory.
@@ -127,16 +154,65 @@ class TestProcesses : public QObject
         env.insert("XDG_CACHE_HOME", m_tmp.filePath("cache"));
         env.insert("XDG_DATA_HOME", m_tmp.filePath("data"));
         env.remove("KUBECONFIG");
+        env.insert(extra);
         m_app.setProcessEnvironment(env);
         m_app.setProcessChannelMode(QProcess::ForwardedChannels);
-        m_app.start(QStringLiteral(KASSERT_EXECUTABLE), {"--kubeconfig", kubeconfig});
+        m_app.start(QStringLiteral(KASSERT_EXECUTABLE), arguments);
         QVERIFY(m_app.waitForStarted(10000));
-        // Slow under sanitizers: the window and the session come up before the plugin runs.
-        QTRY_VERIFY2_WITH_TIMEOUT(processesCarrying(m_marker).size() == expectedProcesses
-                                      || m_app.state() != QProcess::Running,
-            qPrintable(describe(processesCarrying(m_marker))), 60000);
-        QVERIFY2(m_app.state() == QProcess::Running, "kassert ended before its plugin ran");
-        QCOMPARE(processesCarrying(m_marker).size(), expectedProcesses);
+        const auto others = [this] { return processesCarrying(m_marker, m_app.processId()); };
+        // Slow under sanitizers: the window and the session come up before the child runs.
+        QTRY_VERIFY2_WITH_TIMEOUT(others().size() == expectedProcesses || m_app.state() != QProcess::Running,
+            qPrintable(describe(others())), 60000);
+        QVERIFY2(m_app.state() == QProcess::Running, "kassert ended before its child ran");
+        QCOMPARE(others().size(), expectedProcesses);
+    }
+
+    // kassert on the slow plugin; the marker is in the plugin's environment only.
+    void startAppOnPlugin(const QString &mode, int expectedProcesses)
+    {
+        const QString kubeconfig = writeKubeconfig(mode);
+        QVERIFY(!kubeconfig.isEmpty());
+        startApp({"--kubeconfig", kubeconfig}, {}, expectedProcesses);
+    }
+
+    // kassert running `skaffold dev` (the stand-in, found on PATH as a user's would be)
+    // for a copy of a valid spec directory; the marker is in kassert's environment.
+    void startAppWithSkaffold()
+    {
+        const QString kubeconfig = writeStaticKubeconfig();
+        QVERIFY(!kubeconfig.isEmpty());
+        const int equals = int(m_marker.indexOf('='));
+        const QString markerValue = QString::fromLatin1(m_marker.mid(equals + 1));
+        const QString run = m_tmp.filePath(markerValue); // this test function's own files
+        const QString bin = run + "/bin";
+        const QString spec = run + "/spec";
+        QVERIFY(QDir().mkpath(bin) && QDir().mkpath(spec));
+        QVERIFY(QFile::link(StandInSkaffold, bin + "/skaffold"));
+        for (const char *name : {"skaffold.yaml", "kustomization.yaml"})
+            QVERIFY(QFile::copy(ValidSpec + '/' + name, spec + '/' + name));
+        QProcessEnvironment extra;
+        extra.insert(QString::fromLatin1(m_marker.left(equals)), markerValue);
+        extra.insert("PATH", bin + ':' + QProcessEnvironment::systemEnvironment().value("PATH"));
+        extra.insert("SKAFFOLD_FAKE_ARGV_FILE", run + "/argv.json");
+        startApp({"--kubeconfig", kubeconfig, "--skaffold-dev", spec}, extra, 1);
+        if (QTest::currentTestFailed())
+            return;
+        // It is the session the flag asked for, into the kubeconfig's context.
+        QFile argvFile(run + "/argv.json");
+        QTRY_VERIFY(argvFile.exists() && argvFile.size() > 0);
+        QVERIFY(argvFile.open(QIODevice::ReadOnly));
+        const QJsonObject launched = QJsonDocument::fromJson(argvFile.readAll()).object();
+        const QStringList argv = launched.value("argv").toVariant().toStringList();
+        QCOMPARE(argv.value(0), "dev");
+        QVERIFY2(argv.join(' ').contains("-f " + spec + "/skaffold.yaml"), qPrintable(argv.join(' ')));
+        QVERIFY2(argv.join(' ').contains("--kube-context static"), qPrintable(argv.join(' ')));
+        QCOMPARE(launched.value("cwd").toString(), spec);
+    }
+
+    void expectNoneLeft()
+    {
+        QTRY_VERIFY2_WITH_TIMEOUT(processesCarrying(m_marker).isEmpty(),
+            qPrintable(describe(processesCarrying(m_marker))), 15000);
     }
 
 private slots:
@@ -168,7 +244,7 @@ private slots:
     void quitSignalEndsPluginAndItsChildren()
     {
         QFETCH(int, signalNumber);
-        startApp("child", 2); // the shell and its sleep
+        startAppOnPlugin("child", 2); // the shell and its sleep
         if (QTest::currentTestFailed())
             return;
         ::kill(pid_t(m_app.processId()), signalNumber);
@@ -184,14 +260,46 @@ private slots:
     // end the plugin. (It reaches the plugin itself, not a child the plugin started.)
     void sigkillEndsPlugin()
     {
-        startApp("exec", 1);
+        startAppOnPlugin("exec", 1);
         if (QTest::currentTestFailed())
             return;
         ::kill(pid_t(m_app.processId()), SIGKILL);
         QVERIFY(m_app.waitForFinished(10000));
         QCOMPARE(m_app.exitStatus(), QProcess::CrashExit);
-        QTRY_VERIFY2_WITH_TIMEOUT(processesCarrying(m_marker).isEmpty(),
-            qPrintable(describe(processesCarrying(m_marker))), 15000);
+        expectNoneLeft();
+    }
+
+    void quitSignalStopsSkaffold_data()
+    {
+        QTest::addColumn<int>("signalNumber");
+        QTest::newRow("SIGTERM") << int(SIGTERM);
+        QTest::newRow("SIGINT") << int(SIGINT);
+    }
+
+    // Asked to quit, kassert stops its sessions (skaffold cleans up) before it exits.
+    void quitSignalStopsSkaffold()
+    {
+        QFETCH(int, signalNumber);
+        startAppWithSkaffold();
+        if (QTest::currentTestFailed())
+            return;
+        ::kill(pid_t(m_app.processId()), signalNumber);
+        QVERIFY(m_app.waitForFinished(30000));
+        QCOMPARE(m_app.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(m_app.exitCode(), 0);
+        expectNoneLeft();
+    }
+
+    // Killed, kassert cannot stop anything: skaffold's parent-death signal ends it.
+    void sigkillEndsSkaffold()
+    {
+        startAppWithSkaffold();
+        if (QTest::currentTestFailed())
+            return;
+        ::kill(pid_t(m_app.processId()), SIGKILL);
+        QVERIFY(m_app.waitForFinished(10000));
+        QCOMPARE(m_app.exitStatus(), QProcess::CrashExit);
+        expectNoneLeft();
     }
 };
 
