@@ -80,7 +80,10 @@ HistoryChart::HistoryChart(QWidget *parent)
     }
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
+    // The view made a chart of its own, which it does not delete when given another.
+    QChart *const placeholder = m_view->chart();
     m_view->setChart(m_chart);
+    delete placeholder;
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setAccessibleName(tr("History chart"));
     applyPalette();

@@ -265,7 +265,9 @@ void TestJsonListSplitter::mutationsAgreeWithQt()
 {
     const QByteArray body
         = R"({"kind":"PodList","metadata":{"resourceVersion":"7"},"items":[{"a":"x]","b":[1,{"c":-2e3}]},[],"s",null,12]})";
-    const QByteArray replacements("\"\\{}[],:0-e.ntu x\x80\xff", 21);
+    // Its terminating NUL is one of them: a NUL byte inside JSON is troublesome too.
+    static constexpr char Replacements[] = "\"\\{}[],:0-e.ntu x\x80\xff";
+    const QByteArray replacements(Replacements, sizeof Replacements);
     int accepted = 0;
     for (qsizetype at = 0; at < body.size(); ++at) {
         for (const char replacement : replacements) {
