@@ -37,16 +37,27 @@ int digits(QByteArrayView text, qsizetype from, qsizetype count, bool *ok)
 
 std::optional<qint64> parseLogStampNanos(QByteArrayView stamp)
 {
+    return LogStampParser().nanos(stamp);
+}
+
+std::optional<qint64> LogStampParser::nanos(QByteArrayView stamp)
+{
     // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
     if (stamp.size() < 20 || stamp.size() > 40 || stamp.at(4) != '-' || stamp.at(7) != '-'
         || (stamp.at(10) != 'T' && stamp.at(10) != 't') || stamp.at(13) != ':' || stamp.at(16) != ':')
         return std::nullopt;
-    bool ok = true;
-    const QDate date(digits(stamp, 0, 4, &ok), digits(stamp, 5, 2, &ok), digits(stamp, 8, 2, &ok));
-    const QTime time(digits(stamp, 11, 2, &ok), digits(stamp, 14, 2, &ok), digits(stamp, 17, 2, &ok));
-    if (!ok || !date.isValid() || !time.isValid())
-        return std::nullopt;
-    qsizetype at = 19;
+    const QByteArrayView second = stamp.first(SecondBytes);
+    if (!m_hasSecond || second != QByteArrayView(m_second.data(), SecondBytes)) {
+        bool ok = true;
+        const QDate date(digits(stamp, 0, 4, &ok), digits(stamp, 5, 2, &ok), digits(stamp, 8, 2, &ok));
+        const QTime time(digits(stamp, 11, 2, &ok), digits(stamp, 14, 2, &ok), digits(stamp, 17, 2, &ok));
+        if (!ok || !date.isValid() || !time.isValid())
+            return std::nullopt;
+        m_secondSinceEpoch = QDateTime(date, time, QTimeZone::UTC).toSecsSinceEpoch();
+        std::copy(second.begin(), second.end(), m_second.begin());
+        m_hasSecond = true;
+    }
+    qsizetype at = SecondBytes;
     qint64 fraction = 0;
     if (stamp.at(at) == '.') {
         ++at;
@@ -68,6 +79,7 @@ std::optional<qint64> parseLogStampNanos(QByteArrayView stamp)
     if (zone == "Z" || zone == "z") {
         offsetSeconds = 0;
     } else if (zone.size() == 6 && (zone.at(0) == '+' || zone.at(0) == '-') && zone.at(3) == ':') {
+        bool ok = true;
         const int hours = digits(zone, 1, 2, &ok);
         const int minutes = digits(zone, 4, 2, &ok);
         if (!ok)
@@ -76,8 +88,7 @@ std::optional<qint64> parseLogStampNanos(QByteArrayView stamp)
     } else {
         return std::nullopt;
     }
-    const qint64 seconds = QDateTime(date, time, QTimeZone::UTC).toSecsSinceEpoch() - offsetSeconds;
-    return seconds * 1000000000LL + fraction;
+    return (m_secondSinceEpoch - offsetSeconds) * 1000000000LL + fraction;
 }
 
 void LogLineAssembler::append(QByteArrayView chunk, QList<Piece> *pieces)
@@ -245,7 +256,7 @@ void LogStream::processPiece(const LogLineAssembler::Piece &piece, QList<LogLine
     QByteArrayView text = piece.bytes;
     if (piece.first) {
         const qsizetype space = text.indexOf(' ');
-        m_lineStamp = space > 0 ? parseLogStampNanos(text.first(space)) : std::nullopt;
+        m_lineStamp = space > 0 ? m_stamps.nanos(text.first(space)) : std::nullopt;
         if (m_lineStamp)
             text = text.sliced(space + 1);
         m_lineTextBytes = 0;

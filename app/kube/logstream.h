@@ -12,6 +12,7 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <array>
 #include <optional>
 
 class KubeClient;
@@ -49,6 +50,20 @@ private:
 // The `timestamps=true` stamp of a log line in nanoseconds since the epoch
 // ("2024-05-01T10:00:00.123456789Z" or with an offset); nullopt when it is not one.
 std::optional<qint64> parseLogStampNanos(QByteArrayView stamp);
+
+// The same for the stamps of one stream, which mostly share their second with the line
+// before: the calendar date and time of day are converted once per second, not per line.
+class LogStampParser
+{
+public:
+    std::optional<qint64> nanos(QByteArrayView stamp);
+
+private:
+    static constexpr qsizetype SecondBytes = 19; // "YYYY-MM-DDTHH:MM:SS"
+    std::array<char, SecondBytes> m_second {};
+    bool m_hasSecond = false;
+    qint64 m_secondSinceEpoch = 0; // of m_second read as UTC
+};
 
 struct LogStreamOptions
 {
@@ -136,6 +151,7 @@ private:
     QPointer<KubeStream> m_stream;
     qsizetype m_maxLineBytes = 1024 * 1024;
     LogLineAssembler m_assembler;
+    LogStampParser m_stamps;
     RetryBackoff m_backoff;
     QTimer m_retryTimer;
     ConnectionStatus m_status;

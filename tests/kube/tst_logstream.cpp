@@ -213,6 +213,22 @@ private slots:
         QVERIFY(!parseLogStampNanos(text));
     }
 
+    // The stream's parser remembers the last second: whatever came before, each stamp
+    // reads as it does alone.
+    void streamParserAgreesWithOneShotParsing()
+    {
+        const QList<QByteArray> stamps = {
+            "2024-05-01T10:00:00.1Z", "2024-05-01T10:00:00.2Z", "2024-05-01T10:00:00.3+02:00",
+            "2024-05-01T10:00:00.4Z", "2024-05-01T10:00:01Z", "2024-13-01T10:00:01Z", "2024-05-01T10:00:01.Z",
+            "2024-05-01T10:00:01.5Z", "2024-05-01T23:59:59.9Z", "2024-05-02T00:00:00Z", "2024-05-01T23:59:59.9Z",
+            "2024-05-01T23:59:59.9-01:30", "2024-02-29T10:00:00Z", "2023-02-29T10:00:00Z", "not a stamp at all!",
+            "2024-02-29T10:00:00Z", "2024-05-01t10:00:00Z"};
+        LogStampParser parser;
+        for (const QByteArray &stamp : stamps)
+            QVERIFY2(parser.nanos(stamp) == parseLogStampNanos(stamp), stamp.constData());
+        QVERIFY(!parser.nanos("2023-02-29T10:00:00Z")); // no such day, also after a valid one
+    }
+
     void assemblerJoinsAcrossChunks()
     {
         const QByteArray stream = "one\ntwo\n\nthree\nfour";
