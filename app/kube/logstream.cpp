@@ -97,6 +97,12 @@ void LogLineAssembler::append(QByteArrayView chunk, QList<Piece> *pieces)
     while (start < chunk.size()) {
         const qsizetype newline = chunk.indexOf('\n', start);
         const qsizetype end = newline < 0 ? chunk.size() : newline;
+        if (newline >= 0 && m_pending.isEmpty() && end - start <= m_maxLineBytes) {
+            pieces->append({ chunk.sliced(start, end - start), !m_continuing, true, {} });
+            m_continuing = false;
+            start = newline + 1;
+            continue;
+        }
         qsizetype from = start;
         while (m_pending.size() + (end - from) > m_maxLineBytes) {
             // Fill the pending line up to the limit and hand that out as a piece.
@@ -115,14 +121,14 @@ void LogLineAssembler::append(QByteArrayView chunk, QList<Piece> *pieces)
                     cut = p;
                 break;
             }
-            pieces->append({ m_pending.left(cut), !m_continuing, false });
+            pieces->append(Piece::holding(m_pending.left(cut), !m_continuing, false));
             m_pending.remove(0, cut);
             m_continuing = true;
         }
         m_pending.append(chunk.sliced(from, end - from));
         if (newline < 0)
             return;
-        pieces->append({ m_pending, !m_continuing, true });
+        pieces->append(Piece::holding(m_pending, !m_continuing, true));
         m_pending.clear();
         m_continuing = false;
         start = newline + 1;
@@ -133,7 +139,7 @@ std::optional<LogLineAssembler::Piece> LogLineAssembler::takeRest()
 {
     if (m_pending.isEmpty() && !m_continuing)
         return std::nullopt;
-    Piece rest { m_pending, !m_continuing, true };
+    Piece rest = Piece::holding(m_pending, !m_continuing, true);
     clear();
     return rest;
 }
@@ -297,7 +303,7 @@ void LogStream::processPiece(const LogLineAssembler::Piece &piece, QList<LogLine
         line.text = QString::fromUtf8(text.sliced(skip));
         if (!piece.last)
             line.text += ContinuationMarker;
-        out->append(line);
+        out->append(std::move(line));
     }
 
     m_midLine = !piece.last;

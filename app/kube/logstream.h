@@ -24,11 +24,22 @@ class KubeStream;
 class LogLineAssembler
 {
 public:
+    // A line that lies whole in one chunk is a view into that chunk (most lines: no copy);
+    // one gathered from several chunks, or cut from a long line, holds its bytes.
+    // So a piece is valid as long as the chunk given to append() is.
     struct Piece
     {
-        QByteArray bytes;
+        QByteArrayView bytes;
         bool first = true; // starts a line (holds its timestamp)
         bool last = true; // ends a line
+        QByteArray storage; // what `bytes` points into when the piece holds its bytes
+
+        static Piece holding(QByteArray bytes, bool first, bool last)
+        {
+            Piece piece { {}, first, last, std::move(bytes) };
+            piece.bytes = piece.storage;
+            return piece;
+        }
     };
 
     explicit LogLineAssembler(qsizetype maxLineBytes = 1024 * 1024 + 64)

@@ -199,6 +199,21 @@ StyledText AnsiParser::parseLine(QStringView line)
     return out;
 }
 
+StyledText AnsiParser::parseLine(const QString &line)
+{
+    const bool plain = m_state == State::Text
+        && std::all_of(line.cbegin(), line.cend(), [](QChar c) { return isPlain(c.unicode()); });
+    if (!plain)
+        return parseLine(QStringView(line));
+    // What feed() makes of it: the text as it is, in one run of the current style.
+    StyledText out;
+    out.text = line;
+    if (!line.isEmpty() && !m_style.isDefault())
+        out.runs.append({0, int(line.size()), m_style});
+    m_column = 0;
+    return out;
+}
+
 QString AnsiParser::stripped(QStringView line)
 {
     // Unchanged only when the parser would change nothing: besides ESC, tab and CR, the

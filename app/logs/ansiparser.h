@@ -102,6 +102,9 @@ public:
     // Parses one complete line: like feed, but an escape sequence left open at the
     // end is dropped, so a broken line cannot swallow the next.
     StyledText parseLine(QStringView line);
+    // The same; a line without escapes, tabs or controls (most of a log) keeps its
+    // QString, shared instead of copied.
+    StyledText parseLine(const QString &line);
 
     // Drops a pending partial sequence and returns to the default style.
     void reset();

@@ -1,5 +1,6 @@
 #include "logs/ansiparser.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 namespace {
@@ -145,6 +146,31 @@ private slots:
         QCOMPARE(second.text, QStringLiteral("still yellow gone"));
         QCOMPARE(second.runs, FormatRuns({{0, 12, boldYellow}}));
         QVERIFY(parser.currentStyle().isDefault());
+    }
+
+    // A QString line without escapes is shared, not copied: the result must be what the
+    // character-by-character path makes of it, with whatever style earlier lines left open.
+    void plainLinesParseAsTheirCharactersWould()
+    {
+        const QStringList pieces = {E + "1;31m", E + "0m", E + "38;5;", "plain words ", "", "\t", "\r", "\u00e9t\u00e9",
+                                    QString::fromUtf8("\xf0\x9f\x98\x80"), "\u0085", "\x7f", E + "]0;title\x07", "\u009b"};
+        QRandomGenerator random(20261126);
+        AnsiParser shared;
+        AnsiParser copied;
+        int sharedLines = 0;
+        for (int i = 0; i < 5000; ++i) {
+            QString line;
+            const int count = int(random.bounded(4));
+            for (int p = 0; p < count; ++p)
+                line += pieces.at(int(random.bounded(pieces.size())));
+            const StyledText viaString = shared.parseLine(line);
+            const StyledText viaView = copied.parseLine(QStringView(line));
+            QCOMPARE(viaString, viaView);
+            QCOMPARE(shared.currentStyle(), copied.currentStyle());
+            if (!line.isEmpty() && viaString.text.constData() == line.constData())
+                ++sharedLines;
+        }
+        QVERIFY(sharedLines > 100); // the fast path was taken
     }
 
     void unterminatedSequenceDoesNotSwallowNextLine()
