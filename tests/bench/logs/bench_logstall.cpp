@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <numeric>
 #include <vector>
 
 namespace {
@@ -114,8 +115,10 @@ int main(int argc, char **argv)
     // long because the thread waited for a CPU, which the CPU time tells apart.
     std::vector<double> gapsMs;
     std::vector<double> cpuMs;
+    std::vector<double> endsMs; // when each gap ended, to tell start-up from the flood
     gapsMs.reserve(size_t(seconds * 1500) + 10000);
     cpuMs.reserve(gapsMs.capacity());
+    endsMs.reserve(gapsMs.capacity());
     QElapsedTimer clock;
     qint64 lastTick = 0;
     qint64 lastCpu = threadCpuNs();
@@ -131,6 +134,7 @@ int main(int argc, char **argv)
         const qint64 cpu = threadCpuNs();
         gapsMs.push_back(double(now - lastTick) / 1e6);
         cpuMs.push_back(double(cpu - lastCpu) / 1e6);
+        endsMs.push_back(double(now) / 1e6);
         lastTick = now;
         lastCpu = cpu;
         if (model.droppedLineCount() + model.rowCount() >= lines || clock.elapsed() > deadlineMs) {
@@ -169,6 +173,15 @@ int main(int argc, char **argv)
     std::printf("  GUI thread CPU time in one gap: max %.1f ms, p99 %.1f ms; %.2f s in all (%.0f%% of the time)\n",
         cpuMaxMs, cpuP99Ms, double(lastCpu - firstCpu) / 1e9, 100.0 * double(lastCpu - firstCpu) / 1e9 / ingestSeconds);
     std::printf("  peak RSS (this process, RUSAGE_SELF) %.1f MiB\n", double(usage.ru_maxrss) / 1024.0);
+    std::vector<size_t> longest(gapsMs.size());
+    std::iota(longest.begin(), longest.end(), size_t(0));
+    const size_t shown = std::min<size_t>(5, longest.size());
+    std::partial_sort(longest.begin(), longest.begin() + qsizetype(shown), longest.end(),
+        [&](size_t a, size_t b) { return gapsMs[a] > gapsMs[b]; });
+    std::printf("  longest gaps (ms, GUI CPU ms, ended at s):");
+    for (size_t i = 0; i < shown; ++i)
+        std::printf(" %.1f/%.1f@%.2f", gapsMs[longest[i]], cpuMs[longest[i]], endsMs[longest[i]] / 1000.0);
+    std::printf("\n");
     printBench("stall.max_ms", maxMs, "ms");
     printBench("stall.p99_ms", p99Ms, "ms");
     printBench("stall.cpu_max_ms", cpuMaxMs, "ms");
