@@ -39,6 +39,21 @@ struct KubeClient::Call
 
     bool contextGone() const { return hasContext && !context; }
     bool abandoned() const { return contextGone() || (streaming && (!stream || stream->m_aborted)); }
+
+    // Hands what the reply holds to the stream's handler in pieces of at most
+    // StreamPieceBytes, until it is read or the stream is given up. One readAll() could be
+    // everything that arrived while the event loop was busy (megabytes: an mmap, its page
+    // faults and a copy each time); small pieces reuse the same heap memory.
+    void deliverStreamed(QNetworkReply *reply)
+    {
+        while (!abandoned() && reply->bytesAvailable() > 0) {
+            const QByteArray piece = reply->read(StreamPieceBytes);
+            if (piece.isEmpty())
+                return;
+            handlers.onChunk(piece);
+        }
+    }
+    static constexpr qint64 StreamPieceBytes = 64 * 1024;
 };
 
 KubeClient::KubeClient(ClusterAccess access, QObject *parent)
@@ -221,9 +236,7 @@ void KubeClient::sendWith(const std::shared_ptr<Call> &call, const Credential &c
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const bool success = status >= 200 && status < 300;
         if (call->streaming && success) {
-            const QByteArray chunk = reply->readAll();
-            if (!call->abandoned() && !chunk.isEmpty())
-                call->handlers.onChunk(chunk);
+            call->deliverStreamed(reply);
             return;
         }
         // Bodies held in memory are capped; an error body only needs its start.
@@ -272,9 +285,7 @@ void KubeClient::finish(const std::shared_ptr<Call> &call, QNetworkReply *reply,
 
     if (call->streaming) {
         if (status >= 200 && status < 300) {
-            const QByteArray rest = reply->readAll();
-            if (!rest.isEmpty())
-                call->handlers.onChunk(rest);
+            call->deliverStreamed(reply);
             if (call->abandoned())
                 return;
         }

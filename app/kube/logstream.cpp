@@ -314,7 +314,11 @@ void LogStream::processPiece(const LogLineAssembler::Piece &piece, QList<LogLine
             if (m_seen.fingerprints.size() < MaxFingerprints)
                 m_seen.fingerprints.append(m_lineFingerprint);
         } else {
-            m_seen = Position { m_lineStamp, 1, { m_lineFingerprint } };
+            // Reuses the list's memory: this runs for nearly every line.
+            m_seen.stamp = m_lineStamp;
+            m_seen.linesAtStamp = 1;
+            m_seen.fingerprints.clear();
+            m_seen.fingerprints.append(m_lineFingerprint);
         }
     }
 }

@@ -29,6 +29,18 @@ bool isPlain(char16_t c)
     return c >= 0x20 && c != 0x7f && (c < 0x80 || c >= 0xa0);
 }
 
+// isPlain for every character, without a branch per character (the loop vectorises):
+// the whole line is looked at, which costs less than stopping early would save.
+bool isPlainText(QStringView text)
+{
+    bool special = false;
+    for (const QChar qc : text) {
+        const char16_t c = qc.unicode();
+        special |= (c < 0x20) | (c == 0x7f) | (char16_t(c - 0x80) < 0x20);
+    }
+    return !special;
+}
+
 } // namespace
 
 void StyledText::append(const StyledText &other)
@@ -201,9 +213,7 @@ StyledText AnsiParser::parseLine(QStringView line)
 
 StyledText AnsiParser::parseLine(const QString &line)
 {
-    const bool plain = m_state == State::Text
-        && std::all_of(line.cbegin(), line.cend(), [](QChar c) { return isPlain(c.unicode()); });
-    if (!plain)
+    if (m_state != State::Text || !isPlainText(line))
         return parseLine(QStringView(line));
     // What feed() makes of it: the text as it is, in one run of the current style.
     StyledText out;

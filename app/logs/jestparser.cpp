@@ -24,6 +24,17 @@ QStringView afterSpace(QStringView line)
     return line.sliced(i);
 }
 
+// An escape, a tab or a carriage return anywhere: one pass without a branch per character.
+bool needsStripping(QStringView line)
+{
+    bool found = false;
+    for (const QChar qc : line) {
+        const char16_t c = qc.unicode();
+        found |= (c == 0x1b) | (c == u'\t') | (c == u'\r');
+    }
+    return found;
+}
+
 int indentation(QStringView line)
 {
     int n = 0;
@@ -206,7 +217,7 @@ JestParser::LineKind JestParser::addLine(QStringView rawLine, qint64 logLine)
 {
     QString strippedStorage;
     QStringView line = rawLine;
-    if (line.contains(QChar(0x1b)) || line.contains(u'\t') || line.contains(u'\r')) {
+    if (needsStripping(line)) {
         strippedStorage = AnsiParser::stripped(rawLine);
         line = strippedStorage;
     }
