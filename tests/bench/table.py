@@ -27,6 +27,8 @@ ROWS = [
     ("start-up to populated tree", "startup.wall_s", None, "s", "max", 0.5),
     ("idle CPU, 50 live suites", "idle.cpu_pct", None, "%", "max", 1.0),
     ("idle RSS, 50 live suites", "idle.rss_mb", None, "MB", "max", 100.0),
+    ("idle CPU, no Prometheus (direct scrapes)", "idle.direct.cpu_pct", None, "%", None, None),
+    ("idle RSS, no Prometheus (direct scrapes)", "idle.direct.rss_mb", None, "MB", None, None),
     ("longest stall, 50,000 lines/s", "stall.max_ms", None, "ms", "max", 50.0),
 ]
 

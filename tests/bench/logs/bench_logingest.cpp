@@ -13,9 +13,11 @@
 //     that it reads exactly the bytes we read; plain `kubectl logs` is shown too.
 //   - transport: a child that reads the same stream through KubeClient and drops it,
 //     so our parse/model cost and the network cost can be told apart; curl when there.
+//   - stream: a child that reads it through LogStream and drops the lines, so the
+//     stream's share (cutting lines, stamps, UTF-8) and the model's can be told apart.
 //
 //   bench_logingest [--smoke] [--lines N] [--runs R] [--kubectl PATH]
-//   bench_logingest --child ingest|transport KUBECONFIG NAMESPACE POD EXPECTED_LINES
+//   bench_logingest --child ingest|stream|transport KUBECONFIG NAMESPACE POD EXPECTED_LINES
 #include "benchprocess.h"
 #include "testapiserver.h"
 
@@ -50,10 +52,11 @@ long selfPeakRssKiB()
 int runChild(const QStringList &args)
 {
     if (args.size() != 5) {
-        std::fprintf(stderr, "--child needs: ingest|transport KUBECONFIG NAMESPACE POD EXPECTED_LINES\n");
+        std::fprintf(stderr, "--child needs: ingest|stream|transport KUBECONFIG NAMESPACE POD EXPECTED_LINES\n");
         return 2;
     }
-    const bool ingest = args[0] == QStringLiteral("ingest");
+    const bool toModel = args[0] == QStringLiteral("ingest");
+    const bool ingest = toModel || args[0] == QStringLiteral("stream");
     const qint64 expected = args[4].toLongLong();
     KubeContexts contexts(KubeconfigLoader::defaultOptions(args[1]));
     if (!contexts.start()) {
@@ -71,20 +74,25 @@ int runChild(const QStringList &args)
         options.follow = false;
         LogStream stream(&client, args[2], args[3], options);
         qint64 batches = 0;
-        QObject::connect(&stream, &LogStream::linesReceived, &model, &LogModel::appendLines);
+        qint64 dropped = 0; // lines of the stream child, counted instead of kept
+        if (toModel)
+            QObject::connect(&stream, &LogStream::linesReceived, &model, &LogModel::appendLines);
+        else
+            QObject::connect(&stream, &LogStream::linesReceived, &model,
+                [&](const QList<LogLine> &received) { dropped += received.size(); });
         QObject::connect(&stream, &LogStream::linesReceived, &model, [&] { ++batches; });
         QObject::connect(&stream, &LogStream::finished, &model, [&](const HttpError &error) {
             const double wall = double(timer.nsecsElapsed()) / 1e9;
             if (error.isError()) {
                 std::fprintf(stderr, "log stream failed: %s\n", qPrintable(error.toString()));
                 exitCode = 1;
-            } else if (model.rowCount() != expected) {
-                std::fprintf(stderr, "expected %lld lines, the model has %d\n", static_cast<long long>(expected),
-                    model.rowCount());
+            } else if ((toModel ? model.rowCount() : dropped) != expected) {
+                std::fprintf(stderr, "expected %lld lines, got %lld\n", static_cast<long long>(expected),
+                    static_cast<long long>(toModel ? model.rowCount() : dropped));
                 exitCode = 1;
             }
-            std::printf("CHILD wall_s %.6f\nCHILD lines %d\nCHILD batches %lld\n", wall, model.rowCount(),
-                static_cast<long long>(batches));
+            std::printf("CHILD wall_s %.6f\nCHILD lines %lld\nCHILD batches %lld\n", wall,
+                static_cast<long long>(toModel ? model.rowCount() : dropped), static_cast<long long>(batches));
             if (!model.spillError().isEmpty())
                 std::fprintf(stderr, "spill error: %s\n", qPrintable(model.spillError()));
             QCoreApplication::exit(exitCode);
@@ -217,7 +225,7 @@ int main(int argc, char **argv)
     const QStringList childArgs{Namespace, Pod, QString::number(lines)};
     const QStringList kubectlArgs{QStringLiteral("--kubeconfig"), kubeconfig, QStringLiteral("logs"),
         QStringLiteral("-n"), Namespace, Pod};
-    Series ours, transport, kube, kubePlain, curl;
+    Series ours, streamOnly, transport, kube, kubePlain, curl;
     const QString curlPath = QStandardPaths::findExecutable(QStringLiteral("curl"));
     bool ok = true;
     for (int run = 0; run < runs && ok; ++run) {
@@ -227,6 +235,9 @@ int main(int argc, char **argv)
             && record("kubectl --timestamps",
                 runChild(kubectl, kubectlArgs + QStringList{QStringLiteral("--timestamps")}, QStringLiteral("/dev/null")),
                 &kube, false)
+            && record("kassert LogStream only",
+                runChild(self, QStringList{QStringLiteral("--child"), QStringLiteral("stream"), kubeconfig} + childArgs),
+                &streamOnly, true)
             && record("kassert transport only",
                 runChild(self, QStringList{QStringLiteral("--child"), QStringLiteral("transport"), kubeconfig} + childArgs),
                 &transport, true)
@@ -249,6 +260,8 @@ int main(int argc, char **argv)
     std::printf("\nmedians of %d run(s), load %s:\n", runs, qPrintable(loadAverage()));
     std::printf("  kassert   %.3f s request→last line in model (%.3f s whole process), peak RSS %.1f MiB\n", oursWall,
         median(ours.wall), median(ours.rss));
+    std::printf("  stream    %.3f s (same stream through LogStream, lines dropped), peak RSS %.1f MiB\n",
+        median(streamOnly.inner), median(streamOnly.rss));
     std::printf("  transport %.3f s (same stream through KubeClient, dropped), peak RSS %.1f MiB\n",
         median(transport.inner), median(transport.rss));
     std::printf("  kubectl   %.3f s --timestamps, %.3f s plain (whole process), peak RSS %.1f / %.1f MiB\n", kubeWall,
@@ -264,6 +277,7 @@ int main(int argc, char **argv)
     printBench("log_ingest.kubectl.rss_mb", median(kube.rss), "MiB");
     // For information (tests/bench/table.py lists them under "other figures").
     printBench("log_ingest.kassert.process_wall_s", median(ours.wall), "s");
+    printBench("log_ingest.kassert_stream.wall_s", median(streamOnly.inner), "s");
     printBench("log_ingest.kassert_transport.wall_s", median(transport.inner), "s");
     printBench("log_ingest.kubectl_plain.wall_s", median(kubePlain.wall), "s");
     printBench("log_ingest.kubectl_plain.rss_mb", median(kubePlain.rss), "MiB");
