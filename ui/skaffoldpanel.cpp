@@ -144,10 +144,12 @@ SkaffoldPanel::SkaffoldPanel(SkaffoldSessions *sessions, QSettings &settings, QW
     vertical->addWidget(sessionsSplit);
     vertical->addWidget(output);
     vertical->setStretchFactor(1, 1);
+    m_sessionArea = vertical;
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(specBox);
     layout->addWidget(vertical, 1);
+    layout->addStretch(); // takes the height while the session area is hidden
 
     connect(m_choose, &QPushButton::clicked, this, &SkaffoldPanel::chooseDirectory);
     connect(m_recent, &QComboBox::activated, this,
@@ -187,6 +189,14 @@ SkaffoldPanel::SkaffoldPanel(SkaffoldSessions *sessions, QSettings &settings, QW
                 showStopProgress(elapsed, timeout);
         });
     });
+
+    // Until there is a session the panel is only the spec chooser, so the dock stays
+    // small and the suites keep the window's height.
+    const auto showSessionArea = [this] { m_sessionArea->setVisible(m_model->rowCount() > 0); };
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, showSessionArea);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, showSessionArea);
+    connect(m_model, &QAbstractItemModel::modelReset, this, showSessionArea);
+    showSessionArea();
 
     setClusterTarget({}, {});
     fillRecent();

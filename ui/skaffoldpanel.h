@@ -99,5 +99,6 @@ private:
     QPushButton *m_remove;
     LogModel *m_consoleModel;
     LogView *m_console;
+    QWidget *m_sessionArea; // sessions, the selected one's state, its output
     QLineEdit *m_consoleSearch;
 };

@@ -1,6 +1,7 @@
 #include "skaffold/recentspecdirectories.h"
 #include "skaffold/skaffoldsession.h"
 #include "skaffold/skaffoldsessions.h"
+#include "logview.h"
 #include "skaffoldpanel.h"
 
 #include <QComboBox>
@@ -60,9 +61,15 @@ private slots:
         panel.setClusterTarget("kind-dev", "assert");
         panel.openSpecDirectory(spec("profiles"));
         panel.profileBox()->setCurrentIndex(1);
+        // Only the spec chooser until there is a session: the dock stays small.
+        panel.show();
+        QVERIFY(!panel.console()->isVisible());
+        QVERIFY(!panel.stopButton()->isVisible());
         QSignalSpy started(&panel, &SkaffoldPanel::sessionStarted);
         QTest::mouseClick(panel.devButton(), Qt::LeftButton);
         QCOMPARE(started.size(), 1);
+        QVERIFY(panel.console()->isVisible());
+        QVERIFY(panel.stopButton()->isVisible());
         SkaffoldSession *session = panel.currentSession();
         QVERIFY(session);
         QCOMPARE(session->launch().profile, QString("ci"));
@@ -78,6 +85,8 @@ private slots:
         QVERIFY(panel.consoleText().contains("Cleaning up..."));
         QVERIFY(panel.devButton()->isEnabled());
         QVERIFY(!panel.stopButton()->isEnabled());
+        sessions.remove(session);
+        QVERIFY(!panel.console()->isVisible()); // the last session went
     }
 
     void firstBuildFailureShowsSuggestions()
