@@ -118,9 +118,23 @@ int HistoryChart::rangeSeconds() const
     return m_ranges->checkedId();
 }
 
+QDateTime HistoryChart::axisStart(const SuiteHistory &history, const QDateTime &end, int rangeSeconds)
+{
+    const QDateTime rangeStart = end.addSecs(-rangeSeconds);
+    QDateTime first;
+    for (const QList<HistoryPoint> *points : {&history.failing, &history.tests}) {
+        if (!points->isEmpty() && (!first.isValid() || points->first().time < first))
+            first = points->first().time;
+    }
+    if (!first.isValid() || first <= rangeStart)
+        return rangeStart;
+    const qint64 span = std::max<qint64>(MinimumSpanSeconds, first.secsTo(end) * 11 / 10); // a tenth as margin
+    return std::max(rangeStart, end.addSecs(-span));
+}
+
 void HistoryChart::setHistory(const SuiteHistory &history, const QDateTime &end)
 {
-    const QDateTime start = end.addSecs(-rangeSeconds());
+    const QDateTime start = axisStart(history, end, rangeSeconds());
     fillSteps(m_failing, history.failing);
     fillSteps(m_tests, history.tests);
     QList<QPointF> marks;
@@ -135,7 +149,13 @@ void HistoryChart::setHistory(const SuiteHistory &history, const QDateTime &end)
         for (const HistoryPoint &point : *points)
             top = std::max(top, point.value);
     }
-    m_valueAxis->setRange(0, std::ceil(top * 1.15));
+    // Whole-number ticks: the labels are counts, and "%d" of a tick at 4.5 would read 4.
+    const int roomy = int(std::ceil(top * 1.15));
+    const int step = std::max(1, int(std::ceil(roomy / 5.0)));
+    m_valueAxis->setTickType(QValueAxis::TicksDynamic);
+    m_valueAxis->setTickAnchor(0);
+    m_valueAxis->setTickInterval(step);
+    m_valueAxis->setRange(0, step * std::ceil(double(roomy) / step));
     m_timeAxis->setRange(start, end);
     m_timeAxis->setFormat(rangeSeconds() > 6 * hour ? QStringLiteral("dd HH:mm") : QStringLiteral("HH:mm"));
 

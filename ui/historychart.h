@@ -27,6 +27,12 @@ public:
     int rangeSeconds() const;
     void clear(const QString &message);
 
+    // Where the time axis starts: `end` minus the range, or, for a suite younger than
+    // that, a little before its first sample (never less than MinimumSpanSeconds), so a
+    // fresh suite is not a few points squeezed against the right edge of an empty hour.
+    static QDateTime axisStart(const SuiteHistory &history, const QDateTime &end, int rangeSeconds);
+    static constexpr int MinimumSpanSeconds = 5 * 60;
+
 signals:
     void rangeRequested(int seconds);
 
