@@ -215,6 +215,25 @@ class TestProcesses : public QObject
             qPrintable(describe(processesCarrying(m_marker))), 15000);
     }
 
+    // Asked to quit, kassert exits cleanly, and what it started is gone.
+    void quitWithAndExpectNoneLeft(int signalNumber)
+    {
+        ::kill(pid_t(m_app.processId()), signalNumber);
+        QVERIFY(m_app.waitForFinished(30000));
+        QCOMPARE(m_app.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(m_app.exitCode(), 0);
+        expectNoneLeft();
+    }
+
+    // Killed, kassert can clean nothing up: parent-death signals must end its children.
+    void killAndExpectNoneLeft()
+    {
+        ::kill(pid_t(m_app.processId()), SIGKILL);
+        QVERIFY(m_app.waitForFinished(10000));
+        QCOMPARE(m_app.exitStatus(), QProcess::CrashExit);
+        expectNoneLeft();
+    }
+
 private slots:
     void init()
     {
@@ -247,13 +266,8 @@ private slots:
         startAppOnPlugin("child", 2); // the shell and its sleep
         if (QTest::currentTestFailed())
             return;
-        ::kill(pid_t(m_app.processId()), signalNumber);
-        QVERIFY(m_app.waitForFinished(30000));
-        QCOMPARE(m_app.exitStatus(), QProcess::NormalExit);
-        QCOMPARE(m_app.exitCode(), 0);
         // The app kills the plugin's whole process group while it quits.
-        QTRY_VERIFY2_WITH_TIMEOUT(processesCarrying(m_marker).isEmpty(),
-            qPrintable(describe(processesCarrying(m_marker))), 10000);
+        quitWithAndExpectNoneLeft(signalNumber);
     }
 
     // SIGKILL leaves kassert no chance to clean up: the kernel's parent-death signal must
@@ -263,10 +277,7 @@ private slots:
         startAppOnPlugin("exec", 1);
         if (QTest::currentTestFailed())
             return;
-        ::kill(pid_t(m_app.processId()), SIGKILL);
-        QVERIFY(m_app.waitForFinished(10000));
-        QCOMPARE(m_app.exitStatus(), QProcess::CrashExit);
-        expectNoneLeft();
+        killAndExpectNoneLeft();
     }
 
     void quitSignalStopsSkaffold_data()
@@ -283,11 +294,7 @@ private slots:
         startAppWithSkaffold();
         if (QTest::currentTestFailed())
             return;
-        ::kill(pid_t(m_app.processId()), signalNumber);
-        QVERIFY(m_app.waitForFinished(30000));
-        QCOMPARE(m_app.exitStatus(), QProcess::NormalExit);
-        QCOMPARE(m_app.exitCode(), 0);
-        expectNoneLeft();
+        quitWithAndExpectNoneLeft(signalNumber);
     }
 
     // Killed, kassert cannot stop anything: skaffold's parent-death signal ends it.
@@ -296,10 +303,7 @@ private slots:
         startAppWithSkaffold();
         if (QTest::currentTestFailed())
             return;
-        ::kill(pid_t(m_app.processId()), SIGKILL);
-        QVERIFY(m_app.waitForFinished(10000));
-        QCOMPARE(m_app.exitStatus(), QProcess::CrashExit);
-        expectNoneLeft();
+        killAndExpectNoneLeft();
     }
 };
 
