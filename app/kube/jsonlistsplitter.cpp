@@ -51,15 +51,40 @@ private:
             return fail("nested deeper than 512 levels"_L1, m_at);
         return true;
     }
+    // At `close` (after white space): steps over it and leaves the container.
+    bool leaveAt(char close)
+    {
+        skipSpace();
+        if (m_at == m_end || *m_at != close)
+            return false;
+        ++m_at;
+        --m_depth;
+        return true;
+    }
+    // After a member or an element: the container's close (*closed) or a comma.
+    bool separator(char close, QLatin1StringView expected, bool *closed)
+    {
+        skipSpace();
+        if (m_at == m_end)
+            return failAtEnd();
+        *closed = leaveAt(close);
+        if (*closed)
+            return true;
+        if (*m_at != ',')
+            return fail(expected, m_at);
+        ++m_at;
+        return true;
+    }
 
     bool value();
     bool object();
+    bool memberKey(QByteArrayView *quotedKey, bool *escaped);
     bool array();
     bool string(bool *escaped);
     bool utf8Sequence();
     bool number();
     bool literal(QByteArrayView word);
-    QString keyOf(const char *begin, bool escaped) const;
+    static QString keyOf(QByteArrayView quoted, bool escaped);
 };
 
 bool ListScanner::value()
@@ -93,42 +118,40 @@ bool ListScanner::object()
     if (!enter())
         return false;
     ++m_at; // '{'
-    skipSpace();
-    if (m_at < m_end && *m_at == '}') {
-        ++m_at;
-        --m_depth;
+    if (leaveAt('}'))
         return true;
-    }
     for (;;) {
-        skipSpace();
-        if (m_at == m_end)
-            return failAtEnd();
-        if (*m_at != '"')
-            return fail("expected a string key"_L1, m_at);
+        QByteArrayView key;
         bool escaped = false;
-        if (!string(&escaped))
+        bool closed = false;
+        if (!memberKey(&key, &escaped) || !value()
+            || !separator('}', "expected ',' or '}' in an object"_L1, &closed))
             return false;
-        skipSpace();
-        if (m_at == m_end)
-            return failAtEnd();
-        if (*m_at != ':')
-            return fail("expected ':' after a key"_L1, m_at);
-        ++m_at;
-        skipSpace();
-        if (!value())
-            return false;
-        skipSpace();
-        if (m_at == m_end)
-            return failAtEnd();
-        if (*m_at == '}') {
-            ++m_at;
-            --m_depth;
+        if (closed)
             return true;
-        }
-        if (*m_at != ',')
-            return fail("expected ',' or '}' in an object"_L1, m_at);
-        ++m_at;
     }
+}
+
+// A member's key and its colon, up to the value; *quotedKey is the key with its quotes.
+bool ListScanner::memberKey(QByteArrayView *quotedKey, bool *escaped)
+{
+    skipSpace();
+    if (m_at == m_end)
+        return failAtEnd();
+    if (*m_at != '"')
+        return fail("expected a string key"_L1, m_at);
+    const char *keyBegin = m_at;
+    if (!string(escaped))
+        return false;
+    *quotedKey = QByteArrayView(keyBegin, m_at - keyBegin);
+    skipSpace();
+    if (m_at == m_end)
+        return failAtEnd();
+    if (*m_at != ':')
+        return fail("expected ':' after a key"_L1, m_at);
+    ++m_at;
+    skipSpace();
+    return true;
 }
 
 bool ListScanner::array()
@@ -136,27 +159,15 @@ bool ListScanner::array()
     if (!enter())
         return false;
     ++m_at; // '['
-    skipSpace();
-    if (m_at < m_end && *m_at == ']') {
-        ++m_at;
-        --m_depth;
+    if (leaveAt(']'))
         return true;
-    }
     for (;;) {
         skipSpace();
-        if (!value())
+        bool closed = false;
+        if (!value() || !separator(']', "expected ',' or ']' in an array"_L1, &closed))
             return false;
-        skipSpace();
-        if (m_at == m_end)
-            return failAtEnd();
-        if (*m_at == ']') {
-            ++m_at;
-            --m_depth;
+        if (closed)
             return true;
-        }
-        if (*m_at != ',')
-            return fail("expected ',' or ']' in an array"_L1, m_at);
-        ++m_at;
     }
 }
 
@@ -284,9 +295,8 @@ bool ListScanner::literal(QByteArrayView word)
 }
 
 // A key as QJsonDocument reads it; only a key with an escape needs decoding.
-QString ListScanner::keyOf(const char *begin, bool escaped) const
+QString ListScanner::keyOf(QByteArrayView quoted, bool escaped)
 {
-    const QByteArrayView quoted(begin, m_at - begin);
     if (!escaped)
         return QString::fromUtf8(quoted.sliced(1, quoted.size() - 2));
     const QByteArray wrapped = '[' + quoted.toByteArray() + ']';
@@ -316,32 +326,13 @@ std::optional<JsonListParts> ListScanner::run(QString *error)
     // The top-level object by hand: its keys decide what is kept.
     m_depth = 1;
     ++m_at;
-    skipSpace();
-    bool more = m_at == m_end || *m_at != '}';
-    if (!more)
-        ++m_at;
-    while (more) {
-        skipSpace();
-        if (m_at == m_end) {
-            failAtEnd();
-            return refuse();
-        }
-        if (*m_at != '"') {
-            fail("expected a string key"_L1, m_at);
-            return refuse();
-        }
-        const char *keyBegin = m_at;
+    bool closed = leaveAt('}');
+    while (!closed) {
+        QByteArrayView quotedKey;
         bool escaped = false;
-        if (!string(&escaped))
+        if (!memberKey(&quotedKey, &escaped))
             return refuse();
-        const QString key = keyOf(keyBegin, escaped);
-        skipSpace();
-        if (m_at == m_end || *m_at != ':') {
-            m_at == m_end ? failAtEnd() : fail("expected ':' after a key"_L1, m_at);
-            return refuse();
-        }
-        ++m_at;
-        skipSpace();
+        const QString key = keyOf(quotedKey, escaped);
         const char *valueBegin = m_at;
         if (key == "items"_L1 && m_at < m_end && *m_at == '[') {
             // The one array whose elements are kept, each as its own range.
@@ -349,28 +340,16 @@ std::optional<JsonListParts> ListScanner::run(QString *error)
             parts.items.clear();
             ++m_depth;
             ++m_at;
-            skipSpace();
-            bool moreItems = m_at == m_end || *m_at != ']';
-            if (!moreItems)
-                ++m_at;
-            while (moreItems) {
+            bool itemsClosed = leaveAt(']');
+            while (!itemsClosed) {
                 skipSpace();
                 const char *itemBegin = m_at;
                 if (!value())
                     return refuse();
                 parts.items.append(QByteArrayView(itemBegin, m_at - itemBegin));
-                skipSpace();
-                if (m_at == m_end) {
-                    failAtEnd();
+                if (!separator(']', "expected ',' or ']' in an array"_L1, &itemsClosed))
                     return refuse();
-                }
-                if (*m_at != ',' && *m_at != ']') {
-                    fail("expected ',' or ']' in an array"_L1, m_at);
-                    return refuse();
-                }
-                moreItems = *m_at++ == ',';
             }
-            --m_depth;
         } else {
             if (!value())
                 return refuse();
@@ -382,16 +361,8 @@ std::optional<JsonListParts> ListScanner::run(QString *error)
                 parts.metadata = QByteArrayView(valueBegin, m_at - valueBegin);
             }
         }
-        skipSpace();
-        if (m_at == m_end) {
-            failAtEnd();
+        if (!separator('}', "expected ',' or '}' in an object"_L1, &closed))
             return refuse();
-        }
-        if (*m_at != ',' && *m_at != '}') {
-            fail("expected ',' or '}' in an object"_L1, m_at);
-            return refuse();
-        }
-        more = *m_at++ == ',';
     }
     skipSpace();
     if (m_at != m_end) {
