@@ -315,13 +315,13 @@ void FaultWatch::checkSuites(const QString &when, const std::optional<SuiteKey> 
 
 // --- FaultTestBase ---------------------------------------------------------------------
 
-QString FaultTestBase::startAll(bool monitoring, const QString &focused, bool *skip)
+void FaultTestBase::startAll(bool monitoring, const QString &focused)
 {
     QString error;
-    *skip = false;
     if (!m_cluster.start(&error, monitoring)) {
-        *skip = error.contains("not installed");
-        return error;
+        if (error.contains("not installed"))
+            QSKIP(qPrintable(error));
+        QFAIL(qPrintable(error));
     }
     m_session = m_cluster.makeSession();
     if (!focused.isEmpty())
@@ -329,15 +329,12 @@ QString FaultTestBase::startAll(bool monitoring, const QString &focused, bool *s
     m_watch = std::make_unique<FaultWatch>(m_session.get(), m_cluster.server().token());
     QSignalSpy settled(m_session.get(), &ClusterSession::settled);
     m_session->start();
-    if (!settled.wait(30000))
-        return "the session did not settle";
+    QVERIFY2(settled.wait(30000), "the session did not settle");
     QDeadlineTimer limit(45000);
     while (!converged()) {
-        if (limit.hasExpired())
-            return "no agreement with the server: " + m_lastDisagreement;
+        QVERIFY2(!limit.hasExpired(), qPrintable("no agreement with the server: " + m_lastDisagreement));
         QTest::qWait(100);
     }
-    return {};
 }
 
 void FaultTestBase::stopAll()
@@ -382,10 +379,16 @@ QString FaultTestBase::podOf(const QString &name) const
     return found && found->currentRun() ? found->currentRun()->pod.name : QString();
 }
 
-QString FaultTestBase::endFault()
+void FaultTestBase::endFault()
 {
     if (!m_watch)
-        return {};
+        return;
     m_watch->end();
-    return m_watch->violations().join("\n");
+    QVERIFY2(m_watch->violations().isEmpty(), qPrintable(m_watch->violations().join("\n")));
+}
+
+bool FaultTestBase::turnSteady(const QString &scenario)
+{
+    return control("set-scenario", {{"namespace", FaultCluster::Namespace}, {"name", "steady"}, {"scenario", scenario}})
+        && control("iterate", {{"namespace", FaultCluster::Namespace}, {"pod", podOf("steady")}});
 }

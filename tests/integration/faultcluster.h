@@ -130,8 +130,9 @@ class FaultTestBase : public QObject
 {
 protected:
     // Starts the cluster and a session, waits until it settled and agrees with the
-    // server. Returns why not (empty: ready); `skip` says it is a missing binary.
-    QString startAll(bool monitoring, const QString &focused, bool *skip);
+    // server; skips the test case when Prometheus or Alertmanager is not installed, fails
+    // it otherwise. Callers that go on check QTest::currentTestResolved() first.
+    void startAll(bool monitoring, const QString &focused);
     void stopAll();
 
     bool control(const QString &op, const QJsonObject &args = {});
@@ -139,8 +140,11 @@ protected:
     const Suite *suite(const QString &name) const;
     RunState stateOf(const QString &name) const;
     QString podOf(const QString &name) const;
-    // Ends the fault's watch; its broken promises, one a line (empty: none).
-    QString endFault();
+    // Ends the fault's watch; fails the test with its broken promises, one a line.
+    void endFault();
+    // Changes the cluster while the session reconnects: the suite "steady" runs once more
+    // with `scenario` (failing, passing).
+    bool turnSteady(const QString &scenario);
 
     FaultCluster m_cluster;
     std::unique_ptr<ClusterSession> m_session;

@@ -92,9 +92,9 @@ class TestFaultsLogs : public FaultTestBase
 private slots:
     void initTestCase()
     {
-        bool skip = false;
-        const QString error = startAll(false, "steady", &skip);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
+        startAll(false, "steady");
+        if (QTest::currentTestResolved())
+            return;
         m_pod = podOf("steady");
         m_model = std::make_unique<LogModel>();
         m_feed = std::make_unique<PodLogFeed>(m_model.get());
@@ -104,11 +104,7 @@ private slots:
         QVERIFY(m_model->rowCount() > 10); // the first Jest pass
     }
 
-    void cleanup()
-    {
-        const QString violations = endFault();
-        QVERIFY2(violations.isEmpty(), qPrintable(violations));
-    }
+    void cleanup() { endFault(); }
 
     void cleanupTestCase()
     {

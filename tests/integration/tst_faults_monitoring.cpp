@@ -24,21 +24,15 @@ class TestFaultsMonitoring : public FaultTestBase
 private slots:
     void initTestCase()
     {
-        bool skip = false;
-        const QString error = startAll(true, QString(), &skip);
-        if (skip)
-            QSKIP(qPrintable(error));
-        QVERIFY2(error.isEmpty(), qPrintable(error));
+        startAll(true, QString());
+        if (QTest::currentTestResolved())
+            return;
         // The failing suite's alert goes Prometheus -> Alertmanager -> session.
         QTRY_VERIFY_WITH_TIMEOUT(suite("broken")->isFiring(), 45000);
         QVERIFY(!suite("steady")->isFiring());
     }
 
-    void cleanup()
-    {
-        const QString violations = endFault();
-        QVERIFY2(violations.isEmpty(), qPrintable(violations));
-    }
+    void cleanup() { endFault(); }
 
     void cleanupTestCase() { stopAll(); }
 
