@@ -21,24 +21,10 @@
 #include <QTreeView>
 
 using TestPods::epoch;
+using TestPods::ref;
+using TestPods::sample;
 
 namespace {
-
-AssertMetrics sample(double failed, double tests, double total, const QDateTime &at)
-{
-    AssertMetrics m;
-    m.assertionsFailed = failed;
-    m.testsRun = tests;
-    m.testSuitesRun = 2;
-    m.testSuitesRunTotal = total;
-    m.sampledAt = at;
-    return m;
-}
-
-QString ref(const PodInfo &pod)
-{
-    return pod.nameSpace + '/' + pod.name;
-}
 
 // What is on screen: each paint of a row replaces what that row showed before; rows the
 // view does not repaint keep their old pixels, as on a real screen.

@@ -9,26 +9,8 @@
 
 using namespace std::chrono_literals;
 using TestPods::epoch;
-
-namespace {
-
-AssertMetrics sample(double failed, double tests, double total, const QDateTime &at)
-{
-    AssertMetrics m;
-    m.assertionsFailed = failed;
-    m.testsRun = tests;
-    m.testSuitesRun = 2;
-    m.testSuitesRunTotal = total;
-    m.sampledAt = at;
-    return m;
-}
-
-QString ref(const PodInfo &pod)
-{
-    return pod.nameSpace + '/' + pod.name;
-}
-
-} // namespace
+using TestPods::ref;
+using TestPods::sample;
 
 class TestSuiteTreeModel : public QObject
 {

@@ -2,6 +2,7 @@
 
 // Builders for PodInfo values in the shapes the API server reports them.
 #include "kube/podinfo.h"
+#include "suites/assertmetrics.h"
 
 #include <QTimeZone>
 
@@ -43,6 +44,24 @@ inline PodInfo waiting(PodInfo pod, const QString &reason, const QString &messag
     pod.containers[0].ready = pod.containers[0].started = false;
     pod.ready = false;
     return pod;
+}
+
+// A metrics reading as a scrape or a Prometheus query reports it.
+inline AssertMetrics sample(double failed, double tests, double suitesTotal, const QDateTime &at)
+{
+    AssertMetrics m;
+    m.assertionsFailed = failed;
+    m.testsRun = tests;
+    m.testSuitesRun = 2;
+    m.testSuitesRunTotal = suitesTotal;
+    m.sampledAt = at;
+    return m;
+}
+
+// "namespace/name", as the tests name a run's pod.
+inline QString ref(const PodInfo &pod)
+{
+    return pod.nameSpace + '/' + pod.name;
 }
 
 } // namespace TestPods

@@ -6,26 +6,8 @@
 
 using namespace std::chrono_literals;
 using TestPods::epoch;
-
-namespace {
-
-AssertMetrics sample(double failed, double tests, double suitesTotal, const QDateTime &at)
-{
-    AssertMetrics m;
-    m.assertionsFailed = failed;
-    m.testsRun = tests;
-    m.testSuitesRun = 3;
-    m.testSuitesRunTotal = suitesTotal;
-    m.sampledAt = at;
-    return m;
-}
-
-QString ref(const PodInfo &pod)
-{
-    return pod.nameSpace + '/' + pod.name;
-}
-
-} // namespace
+using TestPods::ref;
+using TestPods::sample;
 
 class TestSuiteTracker : public QObject
 {
