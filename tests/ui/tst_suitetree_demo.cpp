@@ -17,7 +17,54 @@
 #include <QTest>
 #include <QTreeView>
 
+#include <functional>
+
 using namespace std::chrono_literals;
+
+namespace {
+
+// A session on the demo as `kassert --demo` opens it, polling fast so the start-up's
+// changes come quickly.
+ClusterSession::Options demoOptions(const DemoCluster &demo)
+{
+    ClusterSession::Options options;
+    options.kubeconfig = demo.kubeconfigPath();
+    options.allNamespaces = true;
+    options.prometheusInterval = 500ms;
+    options.alertmanagerInterval = 500ms;
+    options.scrapeInterval = 300ms;
+    return options;
+}
+
+// Suites the (proxy) model lists on more than one top-level row.
+QStringList suitesListedTwice(const QAbstractItemModel &model)
+{
+    QStringList found;
+    QSet<QString> seen;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const QModelIndex suite = model.index(row, 0);
+        const QString name = suite.data(SuiteTreeModel::NamespaceRole).toString() + '/'
+            + suite.data(SuiteTreeModel::SuiteNameRole).toString();
+        if (seen.contains(name))
+            found << QString("%1 shown twice (row %2)").arg(name).arg(row);
+        seen.insert(name);
+    }
+    return found;
+}
+
+// Calls check(signal, key) after each of the tracker's suite signals; connected after
+// the models, so it runs once they have taken the change.
+void checkAfterEverySignal(SuiteTracker *tracker, QObject *context,
+                           const std::function<void(const char *, const SuiteKey &)> &check)
+{
+    QObject::connect(tracker, &SuiteTracker::suiteAdded, context, [check](const SuiteKey &key) { check("suiteAdded", key); });
+    QObject::connect(tracker, &SuiteTracker::suiteChanged, context,
+                     [check](const SuiteKey &key) { check("suiteChanged", key); });
+    QObject::connect(tracker, &SuiteTracker::suiteRemoved, context,
+                     [check](const SuiteKey &key) { check("suiteRemoved", key); });
+}
+
+} // namespace
 
 class TestSuiteTreeDemo : public QObject
 {
@@ -40,13 +87,7 @@ private slots:
 
     void treeStaysTrueThroughTheDemoStartUp()
     {
-        ClusterSession::Options options;
-        options.kubeconfig = m_demo->kubeconfigPath();
-        options.allNamespaces = true;
-        options.prometheusInterval = 500ms;
-        options.alertmanagerInterval = 500ms;
-        options.scrapeInterval = 300ms;
-        ClusterSession session(options);
+        ClusterSession session(demoOptions(*m_demo));
         SuiteTreeModel model(session.tracker());
         SuiteFilterProxyModel proxy;
         proxy.setSourceModel(&model);
@@ -65,24 +106,11 @@ private slots:
             ++checks;
             if (!problems.isEmpty())
                 return;
-            QStringList found = differences(proxy, model);
-            QSet<QString> seen;
-            for (int row = 0; row < proxy.rowCount(); ++row) {
-                const QModelIndex suite = proxy.index(row, 0);
-                const QString name = suite.data(SuiteTreeModel::NamespaceRole).toString() + '/'
-                    + suite.data(SuiteTreeModel::SuiteNameRole).toString();
-                if (seen.contains(name))
-                    found << QString("%1 shown twice (row %2)").arg(name).arg(row);
-                seen.insert(name);
-            }
+            const QStringList found = differences(proxy, model) + suitesListedTwice(proxy);
             if (!found.isEmpty())
                 problems << QString("after %1(%2), check %3:").arg(signal, key.toString()).arg(checks) << found;
         };
-        // Connected after the model: runs once the model has taken each change.
-        SuiteTracker *tracker = session.tracker();
-        connect(tracker, &SuiteTracker::suiteAdded, this, [&](const SuiteKey &key) { check("suiteAdded", key); });
-        connect(tracker, &SuiteTracker::suiteChanged, this, [&](const SuiteKey &key) { check("suiteChanged", key); });
-        connect(tracker, &SuiteTracker::suiteRemoved, this, [&](const SuiteKey &key) { check("suiteRemoved", key); });
+        checkAfterEverySignal(session.tracker(), this, check);
 
         QSignalSpy settled(&session, &ClusterSession::settled);
         session.start();
@@ -110,13 +138,7 @@ private slots:
     void windowTreeStaysTrueThroughTheDemoStartUp()
     {
         QStandardPaths::setTestModeEnabled(true);
-        ClusterSession::Options options;
-        options.kubeconfig = m_demo->kubeconfigPath();
-        options.allNamespaces = true;
-        options.prometheusInterval = 500ms;
-        options.alertmanagerInterval = 500ms;
-        options.scrapeInterval = 300ms;
-        ClusterSession session(options);
+        ClusterSession session(demoOptions(*m_demo));
         MainWindow window(&session);
         window.show();
         QTreeView *view = window.suitePanel()->view();
@@ -130,16 +152,7 @@ private slots:
             ++checks;
             if (!problems.isEmpty())
                 return;
-            QStringList found = differences(*proxy, *model);
-            QSet<QString> seen;
-            for (int row = 0; row < proxy->rowCount(); ++row) {
-                const QModelIndex suite = proxy->index(row, 0);
-                const QString name = suite.data(SuiteTreeModel::NamespaceRole).toString() + '/'
-                    + suite.data(SuiteTreeModel::SuiteNameRole).toString();
-                if (seen.contains(name))
-                    found << QString("%1 shown twice (row %2)").arg(name).arg(row);
-                seen.insert(name);
-            }
+            QStringList found = differences(*proxy, *model) + suitesListedTwice(*proxy);
             QSet<SuiteKey> keys;
             for (int row = 0; row < model->rowCount(); ++row) {
                 const SuiteKey k = model->suiteKeyAt(model->index(row, 0));
@@ -151,9 +164,7 @@ private slots:
                 problems << QString("after %1(%2), check %3:").arg(signal, key.toString()).arg(checks) << found;
         };
         SuiteTracker *tracker = session.tracker();
-        connect(tracker, &SuiteTracker::suiteAdded, this, [&](const SuiteKey &key) { check("suiteAdded", key); });
-        connect(tracker, &SuiteTracker::suiteChanged, this, [&](const SuiteKey &key) { check("suiteChanged", key); });
-        connect(tracker, &SuiteTracker::suiteRemoved, this, [&](const SuiteKey &key) { check("suiteRemoved", key); });
+        checkAfterEverySignal(tracker, this, check);
         QSignalSpy settled(&session, &ClusterSession::settled);
         session.start();
         QVERIFY(settled.wait(30000));
