@@ -2,6 +2,7 @@
 
 #include "kube/credentialdelivery.h"
 #include "kube/kubeconfigvalidation.h"
+#include "system/childprocess.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -16,9 +17,6 @@
 #if defined(Q_OS_UNIX)
 #include <csignal>
 #include <unistd.h>
-#endif
-#if defined(Q_OS_LINUX)
-#include <sys/prctl.h>
 #endif
 
 using namespace Qt::StringLiterals;
@@ -187,21 +185,9 @@ void ExecCredentialSource::start()
     m_process->setArguments(m_config.exec.args);
     m_process->setProcessEnvironment(environment);
     m_process->setStandardInputFile(QProcess::nullDevice());
-#if defined(Q_OS_UNIX)
-    const pid_t parent = ::getpid();
-    // Runs in the forked child before exec: async-signal-safe calls only. Its own process
-    // group (see killPlugin), and SIGKILL from the kernel if kassert dies without cleaning
-    // up (SIGKILL, a crash): a plugin waiting on a browser login must not linger for ever.
-    // The death signal reaches the plugin itself, not its children.
-    m_process->setChildProcessModifier([parent] {
-        ::setpgid(0, 0);
-#if defined(Q_OS_LINUX)
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent) // kassert died between fork and prctl
-            ::_exit(1);
-#endif
-    });
-#endif
+    // Its own process group (see killPlugin), and SIGKILL if kassert dies without
+    // cleaning up: a plugin waiting on a browser login must not linger for ever.
+    tieChildToKassert(m_process, SIGKILL, ProcessGroup::Own);
     connect(m_process, &QProcess::readyReadStandardOutput, this, [this] {
         appendCapped(m_stdout, m_process->readAllStandardOutput(), kMaxStdout, &m_outputTooLarge);
         if (m_outputTooLarge)

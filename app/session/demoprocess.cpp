@@ -1,5 +1,7 @@
 #include "session/demoprocess.h"
 
+#include "system/childprocess.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QHostAddress>
@@ -10,9 +12,6 @@
 
 #include <csignal>
 #include <unistd.h>
-#if defined(Q_OS_LINUX)
-#include <sys/prctl.h>
-#endif
 
 using namespace Qt::StringLiterals;
 
@@ -59,17 +58,7 @@ void DemoProcess::start(
         m_process->setStandardInputFile(QProcess::nullDevice());
         m_process->setStandardOutputFile(QProcess::nullDevice());
     }
-#if defined(Q_OS_UNIX)
-    const pid_t parent = ::getpid();
-    // Runs in the forked child before exec: async-signal-safe calls only.
-    m_process->setChildProcessModifier([parent] {
-#if defined(Q_OS_LINUX)
-        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (::getppid() != parent) // kassert died between fork and prctl
-            ::_exit(1);
-#endif
-    });
-#endif
+    tieChildToKassert(m_process, SIGTERM, ProcessGroup::Inherit);
     m_process->start();
 }
 

@@ -1,6 +1,7 @@
 #include "skaffold/skaffoldsession.h"
 
 #include "skaffold/skaffoldeventstream.h"
+#include "system/childprocess.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -8,9 +9,6 @@
 
 #include <csignal>
 #include <unistd.h>
-#if defined(Q_OS_LINUX)
-#include <sys/prctl.h>
-#endif
 
 using namespace Qt::StringLiterals;
 
@@ -155,18 +153,7 @@ void SkaffoldSession::start()
     m_process->setProcessEnvironment(m_environment);
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     m_process->setStandardInputFile(QProcess::nullDevice());
-#if defined(Q_OS_UNIX)
-    const pid_t parent = ::getpid();
-    // Runs in the forked child before exec: async-signal-safe calls only.
-    m_process->setChildProcessModifier([parent] {
-        ::setpgid(0, 0);
-#if defined(Q_OS_LINUX)
-        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (::getppid() != parent) // kassert died between fork and prctl
-            ::_exit(1);
-#endif
-    });
-#endif
+    tieChildToKassert(m_process, SIGTERM, ProcessGroup::Own);
     connect(m_process, &QProcess::readyReadStandardOutput, this, &SkaffoldSession::readOutput);
     connect(m_process, &QProcess::started, this, [this] {
         m_state = State::Running;
