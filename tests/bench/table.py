@@ -19,6 +19,7 @@ LINE = re.compile(r"^BENCH (\S+) (-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?) (\S
 ROWS = [
     ("log ingest, wall time", "log_ingest.kassert.wall_s", "log_ingest.kubectl.wall_s", "s", "ratio", 1.0),
     ("log ingest, peak RSS", "log_ingest.kassert.rss_mb", "log_ingest.kubectl.rss_mb", "MB", "ratio", 1.0),
+    ("log ingest, CPU time", "log_ingest.kassert.cpu_s", "log_ingest.kubectl.cpu_s", "s", None, None),
     ("watch scale, wall time", "watch.kassert.wall_s", "watch.kubectl.wall_s", "s", "ratio", 0.5),
     ("watch scale, peak RSS", "watch.kassert.rss_mb", "watch.kubectl.rss_mb", "MB", "ratio", 0.5),
     ("watch scale, CPU time", "watch.kassert.cpu_s", "watch.kubectl.cpu_s", "s", None, None),

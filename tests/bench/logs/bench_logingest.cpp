@@ -144,23 +144,45 @@ double childValue(const QByteArray &output, const QByteArray &key)
 
 struct Series
 {
-    QList<double> wall, rss, inner;
+    QList<double> wall, rss, inner, cpu, serverCpu;
 };
 
-bool record(const char *what, const ChildRun &run, Series *series, bool inner)
+// One reader run, and the CPU time the test API server spent meanwhile: on a 2-core
+// machine the server streaming takes most of a core, so a reader's wall time depends on
+// what is left, and CPU time is the fairer comparison of the work each reader does.
+struct Reading
 {
+    ChildRun run;
+    double serverCpuSeconds = 0;
+};
+
+Reading readWith(const TestApiServer &server, const QString &program, const QStringList &args,
+    const QString &stdoutPath = {})
+{
+    const double before = processCpuSeconds(server.processId());
+    Reading reading{runChild(program, args, stdoutPath)};
+    reading.serverCpuSeconds = processCpuSeconds(server.processId()) - before;
+    return reading;
+}
+
+bool record(const char *what, const Reading &reading, Series *series, bool inner)
+{
+    const ChildRun &run = reading.run;
     if (!run.ok) {
         std::fprintf(stderr, "%s failed: %s\n", what, qPrintable(run.error));
         return false;
     }
     series->wall.append(run.wallSeconds);
     series->rss.append(run.peakRssMiB);
+    series->cpu.append(run.cpuSeconds);
+    series->serverCpu.append(reading.serverCpuSeconds);
     if (inner)
         series->inner.append(childValue(run.output, "wall_s"));
-    std::printf("  %-22s process %7.3f s%s  peak RSS %6.1f MiB  (load %s)\n", what, run.wallSeconds,
+    std::printf("  %-22s process %7.3f s%s  CPU %6.3f s  peak RSS %6.1f MiB  (server CPU %5.3f s, load %s)\n", what,
+        run.wallSeconds,
         inner ? qPrintable(QStringLiteral("  request→last line %1 s").arg(childValue(run.output, "wall_s"), 7, 'f', 3))
               : "",
-        run.peakRssMiB, qPrintable(loadAverage()));
+        run.cpuSeconds, run.peakRssMiB, reading.serverCpuSeconds, qPrintable(loadAverage()));
     std::fflush(stdout);
     return true;
 }
@@ -230,22 +252,27 @@ int main(int argc, char **argv)
     bool ok = true;
     for (int run = 0; run < runs && ok; ++run) {
         ok = record("kassert (LogModel)",
-                 runChild(self, QStringList{QStringLiteral("--child"), QStringLiteral("ingest"), kubeconfig} + childArgs),
+                 readWith(server, self,
+                     QStringList{QStringLiteral("--child"), QStringLiteral("ingest"), kubeconfig} + childArgs),
                  &ours, true)
             && record("kubectl --timestamps",
-                runChild(kubectl, kubectlArgs + QStringList{QStringLiteral("--timestamps")}, QStringLiteral("/dev/null")),
+                readWith(server, kubectl, kubectlArgs + QStringList{QStringLiteral("--timestamps")},
+                    QStringLiteral("/dev/null")),
                 &kube, false)
             && record("kassert LogStream only",
-                runChild(self, QStringList{QStringLiteral("--child"), QStringLiteral("stream"), kubeconfig} + childArgs),
+                readWith(server, self,
+                    QStringList{QStringLiteral("--child"), QStringLiteral("stream"), kubeconfig} + childArgs),
                 &streamOnly, true)
             && record("kassert transport only",
-                runChild(self, QStringList{QStringLiteral("--child"), QStringLiteral("transport"), kubeconfig} + childArgs),
+                readWith(server, self,
+                    QStringList{QStringLiteral("--child"), QStringLiteral("transport"), kubeconfig} + childArgs),
                 &transport, true)
-            && record("kubectl (plain)", runChild(kubectl, kubectlArgs, QStringLiteral("/dev/null")), &kubePlain, false);
+            && record("kubectl (plain)", readWith(server, kubectl, kubectlArgs, QStringLiteral("/dev/null")),
+                &kubePlain, false);
         if (ok && !curlPath.isEmpty()) {
             const QString url = server.url().toString() + QStringLiteral("/api/v1/namespaces/%1/pods/%2/log?timestamps=true").arg(Namespace, Pod);
             ok = record("curl (server ceiling)",
-                runChild(curlPath,
+                readWith(server, curlPath,
                     {QStringLiteral("-sf"), QStringLiteral("--cacert"), server.caPath(), QStringLiteral("-H"),
                         QStringLiteral("Authorization: Bearer ") + QString::fromLatin1(server.token()), url},
                     QStringLiteral("/dev/null")),
@@ -268,15 +295,23 @@ int main(int argc, char **argv)
         median(kubePlain.wall), median(kube.rss), median(kubePlain.rss));
     if (!curl.wall.isEmpty())
         std::printf("  curl      %.3f s (what the server can deliver)\n", median(curl.wall));
-    std::printf("  ratio kassert/kubectl: wall %.2f (whole process %.2f; vs plain kubectl %.2f), peak RSS %.2f\n",
+    std::printf("  CPU       kassert %.3f s, LogStream only %.3f s, transport only %.3f s, kubectl --timestamps "
+                "%.3f s; the server spent %.3f s while kassert read, %.3f s while kubectl did\n",
+        median(ours.cpu), median(streamOnly.cpu), median(transport.cpu), median(kube.cpu), median(ours.serverCpu),
+        median(kube.serverCpu));
+    std::printf("  ratio kassert/kubectl: wall %.2f (whole process %.2f; vs plain kubectl %.2f), peak RSS %.2f, CPU %.2f\n",
         oursWall / kubeWall, median(ours.wall) / kubeWall, oursWall / median(kubePlain.wall),
-        median(ours.rss) / median(kube.rss));
+        median(ours.rss) / median(kube.rss), median(ours.cpu) / median(kube.cpu));
     printBench("log_ingest.kassert.wall_s", oursWall, "s");
     printBench("log_ingest.kassert.rss_mb", median(ours.rss), "MiB");
     printBench("log_ingest.kubectl.wall_s", kubeWall, "s");
     printBench("log_ingest.kubectl.rss_mb", median(kube.rss), "MiB");
     // For information (tests/bench/table.py lists them under "other figures").
     printBench("log_ingest.kassert.process_wall_s", median(ours.wall), "s");
+    printBench("log_ingest.kassert.cpu_s", median(ours.cpu), "s");
+    printBench("log_ingest.kubectl.cpu_s", median(kube.cpu), "s");
+    printBench("log_ingest.server_cpu_while_kassert_s", median(ours.serverCpu), "s");
+    printBench("log_ingest.server_cpu_while_kubectl_s", median(kube.serverCpu), "s");
     printBench("log_ingest.kassert_stream.wall_s", median(streamOnly.inner), "s");
     printBench("log_ingest.kassert_transport.wall_s", median(transport.inner), "s");
     printBench("log_ingest.kubectl_plain.wall_s", median(kubePlain.wall), "s");

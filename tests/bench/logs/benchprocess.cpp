@@ -60,6 +60,8 @@ ChildRun runChild(const QString &program, const QStringList &args, const QString
     } while (waited < 0 && errno == EINTR);
     run.wallSeconds = double(wall.nsecsElapsed()) / 1e9;
     run.peakRssMiB = double(usage.ru_maxrss) / 1024.0; // KiB on Linux
+    run.cpuSeconds = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     run.ok = waited == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (stdoutPath.isEmpty())
@@ -80,6 +82,20 @@ double median(QList<double> values)
     std::sort(values.begin(), values.end());
     const qsizetype mid = values.size() / 2;
     return values.size() % 2 ? values.at(mid) : (values.at(mid - 1) + values.at(mid)) / 2;
+}
+
+double processCpuSeconds(qint64 pid)
+{
+    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (pid <= 0 || !file.open(QIODevice::ReadOnly))
+        return -1;
+    // The command name (field 2) may hold spaces: count fields after its closing ')'.
+    const QByteArray stat = file.readAll();
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    const double ticks = double(sysconf(_SC_CLK_TCK));
+    return (fields[11].toDouble() + fields[12].toDouble()) / ticks; // utime, stime
 }
 
 QString loadAverage()

@@ -17,6 +17,7 @@ struct ChildRun
     int exitCode = -1;
     double wallSeconds = 0; // fork to exit
     double peakRssMiB = 0; // ru_maxrss of that child alone
+    double cpuSeconds = 0; // its user + system time, all its threads
     QByteArray output; // its stdout, unless sent elsewhere
     QString error;
 };
@@ -26,6 +27,9 @@ struct ChildRun
 ChildRun runChild(const QString &program, const QStringList &args, const QString &stdoutPath = {});
 
 double median(QList<double> values);
+
+// User + system time a running process has used so far (/proc/PID/stat); -1 when unknown.
+double processCpuSeconds(qint64 pid);
 
 inline void printBench(const char *key, double value, const char *unit)
 {
