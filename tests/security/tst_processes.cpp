@@ -5,6 +5,8 @@
 // - runs `skaffold dev` for a spec directory (--skaffold-dev, with the stand-in skaffold
 //   of tests/fixtures first on PATH), which must be gone too.
 // Every process carrying this test's marker in its environment is counted.
+#include "processtable.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -27,16 +29,6 @@ sleep 300
 echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"late"}}'
 )";
 
-bool isZombie(const QString &pid)
-{
-    QFile stat("/proc/" + pid + "/stat");
-    if (!stat.open(QIODevice::ReadOnly))
-        return true; // gone meanwhile
-    const QByteArray fields = stat.readAll();
-    const qsizetype close = fields.lastIndexOf(')');
-    return close > 0 && close + 2 < fields.size() && fields.at(close + 2) == 'Z';
-}
-
 const QString StandInSkaffold = QStringLiteral(KASSERT_TESTS_DIR "/fixtures/skaffold/skaffold");
 const QString ValidSpec = QStringLiteral(KASSERT_TESTS_DIR "/data/skaffold/valid");
 
@@ -44,32 +36,8 @@ const QString ValidSpec = QStringLiteral(KASSERT_TESTS_DIR "/data/skaffold/valid
 // `except` (kassert itself, when the marker is in its own environment).
 QList<qint64> processesCarrying(const QByteArray &marker, qint64 except = 0)
 {
-    QList<qint64> pids;
-    const QStringList entries = QDir("/proc").entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &entry : entries) {
-        bool numeric = false;
-        const qint64 pid = entry.toLongLong(&numeric);
-        if (!numeric)
-            continue;
-        QFile environ("/proc/" + entry + "/environ");
-        if (!environ.open(QIODevice::ReadOnly))
-            continue;
-        const QList<QByteArray> variables = environ.readAll().split('\0');
-        if (pid != except && variables.contains(marker) && !isZombie(entry))
-            pids << pid;
-    }
-    return pids;
-}
-
-QString describe(const QList<qint64> &pids)
-{
-    QStringList lines;
-    for (qint64 pid : pids) {
-        QFile cmdline("/proc/" + QString::number(pid) + "/cmdline");
-        cmdline.open(QIODevice::ReadOnly);
-        lines << QString::number(pid) + ": " + QString::fromLocal8Bit(cmdline.readAll().replace('\0', ' '));
-    }
-    return lines.join("; ");
+    return ProcessTable::live(
+        [&](qint64 pid) { return pid != except && ProcessTable::environment(pid).contains(marker); });
 }
 
 } // namespace
@@ -162,7 +130,7 @@ class TestProcesses : public QObject
         const auto others = [this] { return processesCarrying(m_marker, m_app.processId()); };
         // Slow under sanitizers: the window and the session come up before the child runs.
         QTRY_VERIFY2_WITH_TIMEOUT(others().size() == expectedProcesses || m_app.state() != QProcess::Running,
-            qPrintable(describe(others())), 60000);
+            ProcessTable::describe(others()).constData(), 60000);
         QVERIFY2(m_app.state() == QProcess::Running, "kassert ended before its child ran");
         QCOMPARE(others().size(), expectedProcesses);
     }
@@ -212,7 +180,7 @@ class TestProcesses : public QObject
     void expectNoneLeft()
     {
         QTRY_VERIFY2_WITH_TIMEOUT(processesCarrying(m_marker).isEmpty(),
-            qPrintable(describe(processesCarrying(m_marker))), 15000);
+            ProcessTable::describe(processesCarrying(m_marker)).constData(), 15000);
     }
 
     // Asked to quit, kassert exits cleanly, and what it started is gone.

@@ -1,6 +1,8 @@
 // No skaffold process may outlive kassert: neither when kassert is asked to quit with
 // SIGTERM (it stops every session: SIGINT, cleanup), nor when it is SIGKILLed (the
 // children's PR_SET_PDEATHSIG delivers SIGTERM, and the stand-in cleans up and exits).
+#include "processtable.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -14,32 +16,13 @@ namespace {
 const QString StandIn = QStringLiteral(KASSERT_TESTS_DIR "/fixtures/skaffold/skaffold");
 const QString ValidSpec = QStringLiteral(KASSERT_TESTS_DIR "/data/skaffold/valid");
 
-// Live (not zombie) processes whose command line mentions `marker`.
+// Live stand-in `skaffold dev` processes whose command line mentions `marker`.
 QList<qint64> processesMentioning(const QString &marker)
 {
-    QList<qint64> pids;
-    const QStringList entries = QDir("/proc").entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &entry : entries) {
-        bool numeric = false;
-        const qint64 pid = entry.toLongLong(&numeric);
-        if (!numeric)
-            continue;
-        QFile cmdline("/proc/" + entry + "/cmdline");
-        if (!cmdline.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray text = cmdline.readAll().replace('\0', ' ');
-        if (!text.contains(marker.toUtf8()) || !text.contains("fixtures/skaffold/skaffold dev -f"))
-            continue;
-        QFile stat("/proc/" + entry + "/stat");
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray fields = stat.readAll();
-        const qsizetype close = fields.lastIndexOf(')');
-        if (close > 0 && close + 2 < fields.size() && fields.at(close + 2) == 'Z')
-            continue;
-        pids << pid;
-    }
-    return pids;
+    return ProcessTable::live([&](qint64 pid) {
+        const QByteArray line = ProcessTable::commandLine(pid);
+        return line.contains(marker.toUtf8()) && line.contains("fixtures/skaffold/skaffold dev -f");
+    });
 }
 
 } // namespace
