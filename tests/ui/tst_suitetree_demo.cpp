@@ -71,9 +71,14 @@ class StillClockDuringChecks
 {
 public:
     explicit StillClockDuringChecks(SuiteTreeModel &model)
+        : m_model(model)
     {
-        model.setClock([this] { return m_heldAt.isValid() ? m_heldAt : QDateTime::currentDateTimeUtc(); });
+        m_model.setClock([this] { return m_heldAt.isValid() ? m_heldAt : QDateTime::currentDateTimeUtc(); });
     }
+    // The model may outlive this (the window's does): it gets the real clock back.
+    ~StillClockDuringChecks() { m_model.setClock([] { return QDateTime::currentDateTimeUtc(); }); }
+    Q_DISABLE_COPY_MOVE(StillClockDuringChecks)
+
     template<typename Check> auto held(Check &&check)
     {
         m_heldAt = QDateTime::currentDateTimeUtc();
@@ -83,6 +88,7 @@ public:
     }
 
 private:
+    SuiteTreeModel &m_model;
     QDateTime m_heldAt;
 };
 

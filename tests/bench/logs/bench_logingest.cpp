@@ -147,9 +147,9 @@ struct Series
     QList<double> wall, rss, inner, cpu, serverCpu;
 };
 
-// One reader run, and the CPU time the test API server spent meanwhile: on a 2-core
-// machine the server streaming takes most of a core, so a reader's wall time depends on
-// what is left, and CPU time is the fairer comparison of the work each reader does.
+// One reader run, and the CPU time the test API server spent meanwhile. The reader's own
+// CPU time tells the work it does apart from what a busy machine left it; the server's
+// tells whether the server, not the reader, could have set the pace.
 struct Reading
 {
     ChildRun run;
