@@ -226,9 +226,13 @@ JestParser::LineKind JestParser::addLine(QStringView rawLine, qint64 logLine)
 
     const int indent = indentation(line);
     const QStringView body = line.mid(indent);
+    // Every marker below starts with one of a few characters: most lines need no
+    // string comparison at all.
+    const char16_t first = body.isEmpty() ? u'\0' : body.front().unicode();
 
     // PASS / FAIL header: ` PASS  specs/a.spec.js (1.2 s)` coloured, `PASS specs/...` plain.
-    if (indent <= 2 && (body.startsWith(u"PASS ") || body.startsWith(u"FAIL ")) && line.size() < MaxStructuredLine) {
+    if (indent <= 2 && (first == u'P' || first == u'F') && (body.startsWith(u"PASS ") || body.startsWith(u"FAIL "))
+        && line.size() < MaxStructuredLine) {
         static const QRegularExpression headerRe(
             uR"(^(PASS|FAIL)\s+(.+?)(?:\s+\((\d+(?:\.\d+)?)\s*(ms|s|m)\))?\s*$)"_s);
         const QRegularExpressionMatch m = headerRe.matchView(body);
@@ -264,7 +268,7 @@ JestParser::LineKind JestParser::addLine(QStringView rawLine, qint64 logLine)
         }
     }
 
-    if (indent >= 1 && indent <= 4 && body.startsWith(u"● ")) {
+    if (indent >= 1 && indent <= 4 && first == u'●' && body.startsWith(u"● ")) {
         const QStringView title = body.mid(2).trimmed();
         // `● Console` is how old Jest versions title captured console output.
         if (!title.isEmpty() && title != u"Console") {
@@ -276,7 +280,7 @@ JestParser::LineKind JestParser::addLine(QStringView rawLine, qint64 logLine)
         }
     }
 
-    if (indent == 0) {
+    if (indent == 0 && (first == u'S' || first == u'T' || first == u'R')) {
         if (body.startsWith(u"Summary of all failing tests")) {
             closeBlock();
             m_repeating = true;
