@@ -1,6 +1,7 @@
 // ClusterSession with the demo cluster: a real Prometheus scraping the suite pods through
 // the pod proxy and a real Alertmanager, both found by their operator labels through the
 // service proxy exactly as in a real cluster. Then Prometheus goes away.
+#include "demostart.h"
 #include "session/clustersession.h"
 #include "session/democluster.h"
 #include "suites/suitetracker.h"
@@ -46,11 +47,8 @@ private slots:
     void initTestCase()
     {
         m_demo = std::make_unique<DemoCluster>();
-        QSignalSpy ready(m_demo.get(), &DemoCluster::ready);
-        QSignalSpy failed(m_demo.get(), &DemoCluster::failed);
-        m_demo->start();
-        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failed.isEmpty(), 60000);
-        QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(0).toString()));
+        const QString error = startDemoAndWait(*m_demo);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         if (m_demo->prometheusUrl().isEmpty() || m_demo->alertmanagerUrl().isEmpty())
             QSKIP("Prometheus or Alertmanager is not installed here");
 

@@ -4,6 +4,7 @@
 // After every tracker signal each proxy row must show its source row's data, no suite
 // may appear twice, and both models must pass QAbstractItemModelTester.
 #include "../models/suitetreecheck.h"
+#include "demostart.h"
 #include "session/clustersession.h"
 #include "session/democluster.h"
 #include "suites/suitetracker.h"
@@ -104,11 +105,8 @@ private slots:
     void initTestCase()
     {
         m_demo = std::make_unique<DemoCluster>();
-        QSignalSpy ready(m_demo.get(), &DemoCluster::ready);
-        QSignalSpy failed(m_demo.get(), &DemoCluster::failed);
-        m_demo->start();
-        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failed.isEmpty(), 60000);
-        QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(0).toString()));
+        const QString error = startDemoAndWait(*m_demo);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 
     void cleanupTestCase() { m_demo.reset(); }
