@@ -229,11 +229,7 @@ QString AnsiParser::stripped(QStringView line)
     // Unchanged only when the parser would change nothing: besides ESC, tab and CR, the
     // other C0 controls, DEL and C1 are dropped too, and C1 CSI/OSC (0x9b, 0x9d) start
     // sequences of their own (found by fuzz_ansi).
-    const bool plain = std::none_of(line.begin(), line.end(), [](QChar c) {
-        const char16_t u = c.unicode();
-        return u < 0x20 || (u >= 0x7f && u < 0xa0);
-    });
-    if (plain)
+    if (isPlainText(line))
         return line.toString();
     AnsiParser parser;
     return parser.parseLine(line).text;
