@@ -19,6 +19,9 @@ struct HttpRequest
     QByteArray contentType;    // for POST bodies, e.g. "application/x-www-form-urlencoded"
     QByteArray accept = "application/json";
     int timeoutMs = 30000;     // 0: no limit (watches and log streams)
+    // Streams: at most this many received bytes wait for us, so TCP holds a faster
+    // server back (0: no bound).
+    qint64 readBufferBytes = 0;
 };
 
 struct HttpError

@@ -1,6 +1,7 @@
 #include "kubeclient.h"
 
 #include "kube/kubestatus.h"
+#include "kube/streamreadlimit.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -31,6 +32,7 @@ struct KubeClient::Call
     bool streaming = false;
     HttpStreamHandlers handlers;
     QPointer<KubeStream> stream;
+    QPointer<StreamReadLimit> readLimit; // of the current attempt, when bounded
     bool retried = false;
     // Per attempt.
     QByteArray body;
@@ -225,8 +227,10 @@ void KubeClient::sendWith(const std::shared_ptr<Call> &call, const Credential &c
         reply = m_network->put(networkRequest, call->request.body);
     else
         reply = m_network->sendCustomRequest(networkRequest, verb, call->request.body);
-    if (call->streaming)
+    if (call->streaming) {
         call->stream->m_reply = reply;
+        call->readLimit = StreamReadLimit::apply(reply, call->request.readBufferBytes);
+    }
 
     connect(reply, &QNetworkReply::sslErrors, reply, [call](const QList<QSslError> &errors) {
         for (const QSslError &error : errors)
@@ -277,6 +281,10 @@ void KubeClient::finish(const std::shared_ptr<Call> &call, QNetworkReply *reply,
         result.error.endpoint = describe();
         result.error.httpStatus = status;
         result.error.message = u"response larger than %1 bytes"_s.arg(m_maxResponseBytes);
+    } else if (call->readLimit && call->readLimit->finishedByNudge()) {
+        result.error.kind = HttpError::Kind::Network;
+        result.error.endpoint = describe();
+        result.error.message = u"the connection closed while the stream still had data on its way"_s;
     } else {
         result.error = errorFor(reply, call->body, call->sslErrors.join(u"; "_s));
     }

@@ -5,13 +5,17 @@
 #include "testcredentials.h"
 
 #include "kube/kubeclient.h"
+#include "kube/streamreadlimit.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QScopeGuard>
 #include <QTest>
+#include <QThread>
+#include <QTimer>
 
 namespace {
 
@@ -548,6 +552,126 @@ private slots:
         m_server->cutStreams();
         QTRY_VERIFY(outcome.has_value());
         QVERIFY(outcome->error.isError());
+    }
+
+    // A bounded stream read slower than its server sends: Qt stops and starts reading
+    // many times, and every byte still arrives, in order. The server runs on a thread of
+    // its own so that it writes while we are busy. What the bound saves is measured, not
+    // asserted (bench_logingest): Qt takes all the kernel has buffered whenever it reads,
+    // and the kernel's buffers may grow to tens of MiB, so no byte figure holds here.
+    void boundedStreamReadSlowlyLosesNothing()
+    {
+        const qsizetype total = 24 * 1024 * 1024;
+        QByteArray log(total, 'x');
+        for (qsizetype i = 0; i < total; i += 4096)
+            log[i] = char('a' + (i / 4096) % 26);
+        QThread serverThread;
+        serverThread.start();
+        FakeHttpServer *server = nullptr; // made on its thread, with every member
+        QUrl url;
+        auto *serverThreadContext = new QObject;
+        serverThreadContext->moveToThread(&serverThread);
+        connect(&serverThread, &QThread::finished, serverThreadContext, &QObject::deleteLater);
+        QMetaObject::invokeMethod(serverThreadContext, [&] {
+            server = new FakeHttpServer;
+            if (server->listen())
+                url = server->url();
+            server->setHandler([&](const FakeRequest &, QTcpSocket *socket) {
+                QTimer::singleShot(0, socket, [socket, &log] { FakeHttpServer::sendChunk(socket, log); });
+                FakeResponse response;
+                response.stream = true;
+                return response;
+            });
+        }, Qt::BlockingQueuedConnection);
+        const auto stopServer = qScopeGuard([&] {
+            QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);
+            serverThread.quit();
+            serverThread.wait();
+        });
+        QVERIFY(url.isValid());
+        ClusterAccess access;
+        access.target.contextName = "unit";
+        access.target.server = url;
+        KubeClient client(access);
+
+        QByteArray received;
+        std::optional<HttpResult> outcome;
+        HttpRequest request;
+        request.path = "api/v1/namespaces/x/pods/x/log";
+        request.timeoutMs = 0;
+        request.readBufferBytes = 256 * 1024;
+        client.stream(request, this,
+            { [&](const QByteArray &chunk) {
+                 received += chunk;
+                 if (received.size() < total / 4)
+                     QThread::msleep(2); // slower than the server for a while
+             },
+                [&](const HttpResult &result) { outcome = result; } });
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), total, 20000);
+        QVERIFY(!outcome.has_value()); // the server has not ended the stream
+        QVERIFY(received == log);
+    }
+
+    // Qt can stop reading a bounded reply for good once its buffer has been taken, even
+    // after the server cut the connection: the stream must still end (and resume upstream).
+    void boundedStreamCutWhileQtHoldsDataStillEnds()
+    {
+        const QByteArray longLine(2500000, 'x');
+        m_server->setHandler([&longLine](const FakeRequest &, QTcpSocket *socket) {
+            QPointer<QTcpSocket> guard = socket;
+            QTimer::singleShot(10, socket, [guard] {
+                if (guard)
+                    guard->abort();
+            });
+            FakeResponse response;
+            response.stream = true;
+            response.body = longLine;
+            return response;
+        });
+        qint64 received = 0;
+        std::optional<HttpResult> outcome;
+        HttpRequest request;
+        request.path = "api/v1/namespaces/x/pods/x/log";
+        request.timeoutMs = 0;
+        request.readBufferBytes = 1024 * 1024;
+        m_client->stream(request, this,
+            { [&](const QByteArray &chunk) { received += chunk.size(); },
+                [&](const HttpResult &result) { outcome = result; } });
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 5000);
+        QCOMPARE(outcome->error.kind, HttpError::Kind::Network);
+        QVERIFY(received > 0);
+        QVERIFY(received <= longLine.size());
+    }
+
+    // The other side of the cut above: a bounded stream that is quiet for a while (its
+    // reply woken up several times) and then ends normally is a clean end.
+    void boundedQuietStreamEndsCleanly()
+    {
+        m_server->setHandler([](const FakeRequest &, QTcpSocket *) {
+            FakeResponse response;
+            response.stream = true;
+            response.body = "first\n";
+            return response;
+        });
+        QByteArray received;
+        std::optional<HttpResult> outcome;
+        HttpRequest request;
+        request.path = "api/v1/namespaces/x/pods/x/log";
+        request.timeoutMs = 0;
+        request.readBufferBytes = 1024 * 1024;
+        m_client->stream(request, this,
+            { [&](const QByteArray &chunk) { received += chunk; },
+                [&](const HttpResult &result) { outcome = result; } });
+        QTRY_COMPARE(received, "first\n");
+        // Woken up at 200 and 600 ms after the data; ends well clear of both.
+        QTest::qWait(StreamReadLimit::FirstNudgeMs * 2 + StreamReadLimit::NudgeEffectMs + 250);
+        QVERIFY(!outcome.has_value());
+        FakeHttpServer::sendChunk(m_server->lastStream(), "second\n");
+        QTRY_COMPARE(received, "first\nsecond\n");
+        QTest::qWait(StreamReadLimit::FirstNudgeMs + StreamReadLimit::NudgeEffectMs + 50);
+        FakeHttpServer::endStream(m_server->lastStream());
+        QTRY_VERIFY(outcome.has_value());
+        QVERIFY2(!outcome->error.isError(), qPrintable(outcome->error.toString()));
     }
 
     void insecureTargetCarriesAWarning()
