@@ -4,7 +4,7 @@
 // Prints wall time, the slowest batch (what one event-loop turn costs), peak RSS, and
 // the time to search the whole log (in slices, with the slowest slice).
 //
-//   bench_logmodel [lines=1000000] [batch=1000] [budgetMiB=64]
+//   bench_logmodel [lines=1000000] [batch=1000] [budgetMiB=LogBuffer's default, 16]
 #include "logmodel.h"
 #include "logsearch.h"
 #include "logs/logtimestamp.h"
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
     const QStringList args = app.arguments();
     const qint64 lineCount = args.size() > 1 ? args[1].toLongLong() : 1000000;
     const int batchSize = args.size() > 2 ? args[2].toInt() : 1000;
-    const qint64 budgetMiB = args.size() > 3 ? args[3].toLongLong() : 64;
+    const qint64 budgetMiB = args.size() > 3 ? args[3].toLongLong() : LogBuffer::DefaultMemoryBudget / (1024 * 1024);
     if (lineCount <= 0 || batchSize <= 0 || budgetMiB <= 0) {
         std::fprintf(stderr, "usage: bench_logmodel [lines] [batch] [budgetMiB]\n");
         return 2;
