@@ -284,7 +284,7 @@ void KubeClient::finish(const std::shared_ptr<Call> &call, QNetworkReply *reply,
     } else if (call->readLimit && call->readLimit->finishedByNudge()) {
         result.error.kind = HttpError::Kind::Network;
         result.error.endpoint = describe();
-        result.error.message = u"the connection closed while the stream still had data on its way"_s;
+        result.error.message = u"the stream ended right after a stall, as a cut connection does with Qt, so it is not taken as complete"_s;
     } else {
         result.error = errorFor(reply, call->body, call->sslErrors.join(u"; "_s));
     }

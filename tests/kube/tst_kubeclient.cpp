@@ -668,7 +668,9 @@ private slots:
         QVERIFY(!outcome.has_value());
         FakeHttpServer::sendChunk(m_server->lastStream(), "second\n");
         QTRY_COMPARE(received, "first\nsecond\n");
-        QTest::qWait(StreamReadLimit::FirstNudgeMs + StreamReadLimit::NudgeEffectMs + 50);
+        // Ends between the first nudge's effect window (200-350 ms) and the second nudge (600 ms).
+        const int firstWindowEnd = StreamReadLimit::FirstNudgeMs + StreamReadLimit::NudgeEffectMs;
+        QTest::qWait((firstWindowEnd + 3 * StreamReadLimit::FirstNudgeMs) / 2);
         FakeHttpServer::endStream(m_server->lastStream());
         QTRY_VERIFY(outcome.has_value());
         QVERIFY2(!outcome->error.isError(), qPrintable(outcome->error.toString()));
