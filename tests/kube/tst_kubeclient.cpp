@@ -44,6 +44,27 @@ QByteArray statusBody(int code, const QByteArray &reason, const QByteArray &mess
         + R"(","reason":")" + reason + R"(","code":)" + QByteArray::number(code) + "}";
 }
 
+// Answers every request by opening a stream (chunked) with `body` as its first chunk.
+FakeHttpServer::Handler openStream(const QByteArray &body)
+{
+    return [body](const FakeRequest &, QTcpSocket *) {
+        FakeResponse response;
+        response.stream = true;
+        response.body = body;
+        return response;
+    };
+}
+
+// A followed pod log, at most `readBufferBytes` of it waiting for us.
+HttpRequest boundedLogRequest(qint64 readBufferBytes)
+{
+    HttpRequest request;
+    request.path = "api/v1/namespaces/x/pods/x/log";
+    request.timeoutMs = 0;
+    request.readBufferBytes = readBufferBytes;
+    return request;
+}
+
 template<typename T> struct Waiter
 {
     std::optional<T> value;
@@ -483,12 +504,7 @@ private slots:
 
     void streamDeliversChunksAndAbortStopsIt()
     {
-        m_server->setHandler([](const FakeRequest &, QTcpSocket *) {
-            FakeResponse response;
-            response.stream = true;
-            response.body = "first\n";
-            return response;
-        });
+        m_server->setHandler(openStream("first\n"));
         QByteArray received;
         bool finished = false;
         HttpRequest request;
@@ -533,12 +549,7 @@ private slots:
 
     void streamCutIsANetworkError()
     {
-        m_server->setHandler([](const FakeRequest &, QTcpSocket *) {
-            FakeResponse response;
-            response.stream = true;
-            response.body = "partial";
-            return response;
-        });
+        m_server->setHandler(openStream("partial"));
         std::optional<HttpResult> outcome;
         HttpRequest request;
         request.path = "api/v1/pods";
@@ -596,10 +607,7 @@ private slots:
 
         QByteArray received;
         std::optional<HttpResult> outcome;
-        HttpRequest request;
-        request.path = "api/v1/namespaces/x/pods/x/log";
-        request.timeoutMs = 0;
-        request.readBufferBytes = 256 * 1024;
+        const HttpRequest request = boundedLogRequest(256 * 1024);
         client.stream(request, this,
             { [&](const QByteArray &chunk) {
                  received += chunk;
@@ -630,10 +638,7 @@ private slots:
         });
         qint64 received = 0;
         std::optional<HttpResult> outcome;
-        HttpRequest request;
-        request.path = "api/v1/namespaces/x/pods/x/log";
-        request.timeoutMs = 0;
-        request.readBufferBytes = 1024 * 1024;
+        const HttpRequest request = boundedLogRequest(1024 * 1024);
         m_client->stream(request, this,
             { [&](const QByteArray &chunk) { received += chunk.size(); },
                 [&](const HttpResult &result) { outcome = result; } });
@@ -647,18 +652,10 @@ private slots:
     // reply woken up several times) and then ends normally is a clean end.
     void boundedQuietStreamEndsCleanly()
     {
-        m_server->setHandler([](const FakeRequest &, QTcpSocket *) {
-            FakeResponse response;
-            response.stream = true;
-            response.body = "first\n";
-            return response;
-        });
+        m_server->setHandler(openStream("first\n"));
         QByteArray received;
         std::optional<HttpResult> outcome;
-        HttpRequest request;
-        request.path = "api/v1/namespaces/x/pods/x/log";
-        request.timeoutMs = 0;
-        request.readBufferBytes = 1024 * 1024;
+        const HttpRequest request = boundedLogRequest(1024 * 1024);
         m_client->stream(request, this,
             { [&](const QByteArray &chunk) { received += chunk; },
                 [&](const HttpResult &result) { outcome = result; } });
