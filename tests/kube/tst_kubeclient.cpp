@@ -1,5 +1,6 @@
 // KubeClient against a scripted local HTTP server: request building, credentials and
-// the 401 retry, errors as values, list parsing with malformed and hostile bodies.
+// the 401 retry, errors as values, list parsing with malformed and hostile bodies,
+// streams with and without a read buffer bound (StreamReadLimit's Qt workarounds).
 
 #include "fakehttpserver.h"
 #include "testcredentials.h"
