@@ -3,12 +3,25 @@
 #include <QDir>
 #include <QFile>
 
+#include <unistd.h>
+
 namespace {
 
 QByteArray readProcFile(qint64 pid, const char *name)
 {
     QFile file(QStringLiteral("/proc/%1/%2").arg(pid).arg(QLatin1StringView(name)));
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// The fields of a /proc/PID/stat from the state (field 3) on. The command name before
+// them may itself hold spaces and ')', so they start after its last ')'. Empty when
+// `stat` has no command name.
+QList<QByteArray> fieldsAfterCommand(const QByteArray &stat)
+{
+    const qsizetype close = stat.lastIndexOf(')');
+    if (close <= 0 || close + 2 >= stat.size())
+        return {};
+    return stat.mid(close + 2).split(' ');
 }
 
 } // namespace
@@ -41,12 +54,22 @@ QList<QByteArray> environment(qint64 pid)
 
 bool isZombie(qint64 pid)
 {
-    // The state follows the command name, which may itself hold ')'.
     const QByteArray stat = readProcFile(pid, "stat");
     if (stat.isEmpty())
         return true; // gone meanwhile
-    const qsizetype close = stat.lastIndexOf(')');
-    return close > 0 && close + 2 < stat.size() && stat.at(close + 2) == 'Z';
+    const QList<QByteArray> fields = fieldsAfterCommand(stat);
+    return !fields.isEmpty() && fields.first() == "Z";
+}
+
+double cpuSeconds(qint64 pid)
+{
+    if (pid <= 0)
+        return -1;
+    const QList<QByteArray> fields = fieldsAfterCommand(readProcFile(pid, "stat"));
+    if (fields.size() < 13)
+        return -1;
+    const double ticks = double(sysconf(_SC_CLK_TCK));
+    return (fields[11].toDouble() + fields[12].toDouble()) / ticks; // utime, stime
 }
 
 QByteArray describe(const QList<qint64> &pids)

@@ -19,6 +19,7 @@
 //   bench_logingest [--smoke] [--lines N] [--runs R] [--kubectl PATH]
 //   bench_logingest --child ingest|stream|transport KUBECONFIG NAMESPACE POD EXPECTED_LINES
 #include "benchprocess.h"
+#include "processtable.h"
 #include "testapiserver.h"
 
 #include "kube/kubeclient.h"
@@ -159,9 +160,9 @@ struct Reading
 Reading readWith(const TestApiServer &server, const QString &program, const QStringList &args,
     const QString &stdoutPath = {})
 {
-    const double before = processCpuSeconds(server.processId());
+    const double before = ProcessTable::cpuSeconds(server.processId());
     Reading reading{runChild(program, args, stdoutPath)};
-    reading.serverCpuSeconds = processCpuSeconds(server.processId()) - before;
+    reading.serverCpuSeconds = ProcessTable::cpuSeconds(server.processId()) - before;
     return reading;
 }
 

@@ -28,9 +28,6 @@ ChildRun runChild(const QString &program, const QStringList &args, const QString
 
 double median(QList<double> values);
 
-// User + system time a running process has used so far (/proc/PID/stat); -1 when unknown.
-double processCpuSeconds(qint64 pid);
-
 inline void printBench(const char *key, double value, const char *unit)
 {
     std::printf("BENCH %s %.3f %s\n", key, value, unit);
